@@ -1,0 +1,253 @@
+"""Contribution: who writes the platforms, and who stays.
+
+Contributors answer questions (Q&A platform) or edit articles (encyclopedia) at a rate set
+by their motivation and by how large an audience they have. Readers become contributors
+through the reader-to-editor funnel; newcomers meet gatekeepers; contributors leave, faster
+when their audience shrinks or their ties leave. All updates are vector operations over
+people; per-topic totals are ``np.bincount`` sums.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ecosim.population import contributor_hazard
+from ecosim.registry import Cite, mechanism
+from ecosim.schema import Param, Params, declare
+
+if TYPE_CHECKING:
+    from ecosim.model import EcosystemModel
+
+declare(
+    Param("contributors.core_threshold", 2.0, "contributions per week",
+          "Expected contributions per week from which a contributor counts as core.",
+          0.01, 1000.0, group="people"),
+    Param("contributors.newcomer_weeks", 26, "weeks",
+          "How long a new contributor counts as a newcomer (and churns faster).", 1, 520,
+          group="people"),
+    Param("contributors.audience_elasticity", 0.5, "elasticity",
+          "How contribution effort follows the audience: effort ~ (audience/usual)^e.",
+          0.0, 5.0, group="people"),
+    Param("contributors.recruitment_rate", 0.006, "per visit per unit motivation",
+          "Chance per platform visit, per contribution/week of motivation, that a reader "
+          "starts contributing.", 0.0, 1.0, group="people"),
+    Param("contributors.answered_asker_boost", 0.05, "per answered question per unit motivation",
+          "Extra chance to start contributing for each of one's questions that got answered.",
+          0.0, 10.0, group="people"),
+    Param("contributors.activity_elasticity", 1.0, "elasticity",
+          "How recruitment follows the community's visible activity (recent/usual)^e; "
+          "a dead community recruits nobody.", 0.0, 5.0, group="people"),
+    Param("contributors.base_churn", 0.004, "share per week",
+          "Weekly chance an established contributor with no ties and the usual audience "
+          "leaves.", 0.0, 1.0, group="people"),
+    Param("contributors.newcomer_churn_multiplier", 8.0, "multiplier",
+          "How much faster newcomers leave than established contributors (E-retention).",
+          1.0, 100.0, group="people"),
+    Param("contributors.audience_churn_elasticity", 1.0, "elasticity",
+          "How churn rises as the audience falls: hazard ~ (usual/audience)^e.", 0.0, 5.0,
+          group="people"),
+    Param("contributors.tie_protection", 0.15, "per contributor tie",
+          "How much each tie to another contributor lowers the chance of leaving "
+          "(hazard x exp(-k ties)).", 0.0, 5.0, group="people"),
+    Param("gatekeeping.harshness", 0.2, "share 0..1",
+          "Chance a newcomer's early contribution is reverted or closed.", 0.0, 1.0,
+          group="platforms"),
+    Param("gatekeeping.growth_per_year", 0.0, "share per year",
+          "Yearly increase of harshness as the community ossifies (E-halfaker).", 0.0, 0.5,
+          group="platforms"),
+    Param("gatekeeping.first_contributions", 3, "contributions",
+          "Early contributions of a newcomer that meet the gatekeepers.", 1, 100,
+          group="platforms"),
+    Param("gatekeeping.revert_survival_cost", 0.15, "share 0..1",
+          "Drop in a newcomer's survival per reverted contribution (E-retention: about 15%).",
+          0.0, 1.0, group="platforms"),
+)
+
+
+@mechanism(
+    key="audience_motivation",
+    summary="Contribution effort rises and falls with the audience a contributor has.",
+    intent="Contributors value being read (loop step 3): with fewer readers, each "
+           "contribution is worth less to its author.",
+    evidence=[Cite("E-zhang-zhu", "contributions fell 42.8% when a large part of the "
+                   "audience was blocked; the elasticity itself is not published",
+                   form_only=True),
+              Cite("E-huberman", "without attention, production goes to zero", form_only=True)],
+    targets=["T-SO-gap", "T-core-stable"],
+    parameters=["contributors.audience_elasticity"],
+    assumptions=["Contributors compare the recent audience with the one they are used to "
+                 "(platforms.audience_memory_weeks), so a lasting change is absorbed slowly."],
+)
+def audience_motivation(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+    """Set the per-topic effort multipliers from each platform's audience ratio."""
+    e = p["contributors.audience_elasticity"]
+    model.flows.effort_factor[:, 0] = model.wiki.audience_ratio() ** e
+    model.flows.effort_factor[:, 1] = model.qa.audience_ratio() ** e
+
+
+@mechanism(
+    key="answering",
+    summary="Contributors answer the week's questions and edit articles; their work adds "
+            "fresh content.",
+    intent="Volunteer production: answers are limited by the questions asked, edits by the "
+           "editors' own effort.",
+    evidence=[Cite("E-mamykina", "a healthy Q&A platform answers 92% of questions "
+                   "(sets platforms.answers_per_question and the initial answered share)"),
+              Cite("E-participation", "a few contributors do most of the work (lognormal "
+                   "motivation)")],
+    targets=["T-concentration", "T-no-quality-drop"],
+    parameters=["platforms.answers_per_question", "platforms.cross_topic_answering",
+                "platforms.qa_coverage_scale", "platforms.wiki_coverage_scale",
+                "synthetic.content_value", "contributors.core_threshold",
+                "contributors.newcomer_weeks"],
+    assumptions=["A question is answered with chance 1 - exp(-answers/question).",
+                 "Q&A contributors answer in their own topic first; a share of their spare "
+                 "capacity goes to other topics' unanswered questions."],
+)
+def answering(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+    """Turn contributors' effort into answers and edits, by topic and provenance group."""
+    people, week = model.people, model.flows
+    k = model.topics.count
+    who = np.flatnonzero(people.contributor)
+    topic = people.topic[who]
+    home_qa = people.home_qa[who]
+    effort = people.motivation[who] * week.effort_factor[topic, home_qa.astype(np.intp)]
+    group = model.group_of(who, effort)
+    cell = topic * 3 + group
+    qa_capacity = np.bincount(cell[home_qa], effort[home_qa], minlength=3 * k).reshape(k, 3)
+    wiki_effort = np.bincount(cell[~home_qa], effort[~home_qa], minlength=3 * k).reshape(k, 3)
+
+    qa = model.qa
+    demand = qa.questions * p["platforms.answers_per_question"]
+    capacity = qa_capacity.sum(axis=1)
+    own = np.minimum(capacity, demand)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        use = np.where(capacity > 0, own / capacity, 0.0)
+    # Spare capacity helps with other topics' unanswered questions (related fields).
+    spare, unmet = capacity - own, demand - own
+    pooled = min(spare.sum() * p["platforms.cross_topic_answering"], unmet.sum())
+    lend = pooled / spare.sum() if spare.sum() > 0 else 0.0
+    spare_groups = (qa_capacity * (1.0 - use)[:, None]).sum(axis=0)
+    spare_mix = spare_groups / spare_groups.sum() if spare_groups.sum() > 0 else spare_groups
+    borrowed = (unmet / unmet.sum() * pooled if unmet.sum() > 0 else unmet)[:, None] * spare_mix
+    answers = rng.poisson(qa_capacity * use[:, None] + borrowed)
+    edits = rng.poisson(wiki_effort)
+    qa.answers = answers.sum(axis=1).astype(np.float64)
+    qa.contributions = qa.answers
+    model.wiki.contributions = edits.sum(axis=1).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        now = np.where(qa.questions > 0, 1.0 - np.exp(-qa.answers / qa.questions), np.nan)
+    seen = ~np.isnan(now)
+    qa.answered_share[seen] += 0.1 * (now[seen] - qa.answered_share[seen])
+
+    n = people.size
+    pad = np.zeros((k, 1))
+    qa.add_content(np.hstack([answers / n, pad]))
+    model.wiki.add_content(np.hstack([edits / n, pad]))
+    people.effort[:] = 0.0
+    people.effort[who] = effort * np.where(home_qa, use[topic] + (1.0 - use[topic]) * lend, 1.0)
+    model.refresh_coverage()
+
+
+@mechanism(
+    key="reader_recruitment",
+    summary="Readers and answered askers become contributors, in proportion to their "
+            "motivation and the community's visible activity.",
+    intent="The reader-to-editor funnel: contributors are recruited from the audience, and "
+           "an answered question brings a newcomer back.",
+    evidence=[Cite("E-funnel", "a ladder from reading to editing; >20% of new editors reach "
+                   ">=5 edits/month within a year", form_only=True),
+              Cite("E-shog9", "the best way to get someone to come back is to answer their "
+                   "question")],
+    targets=["T-concentration", "T-SO-gap"],
+    parameters=["contributors.recruitment_rate", "contributors.answered_asker_boost",
+                "contributors.activity_elasticity"],
+    assumptions=["A person's visits are their expected visits given their need rate, topic "
+                 "and whether they use the AI.",
+                 "Recruitment scales with the community's recent activity against its usual "
+                 "level (an Allee effect: empty communities do not recruit)."],
+)
+def reader_recruitment(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+    """Draw new contributors among non-contributors from per-person hazards."""
+    people, week = model.people, model.flows
+    visits_per_need, answered_per_need = model.funnel_rates()
+    act = np.stack([model.wiki.activity_ratio(), model.qa.activity_ratio()], axis=1)
+    act = np.minimum(act, 2.0) ** p["contributors.activity_elasticity"]
+    per_need = (p["contributors.recruitment_rate"] * visits_per_need
+                + p["contributors.answered_asker_boost"] * answered_per_need) * act[:, None, :]
+    cand = np.flatnonzero(~people.contributor)
+    t = people.topic[cand]
+    hazard = (people.motivation[cand] * people.need_rate[cand]
+              * per_need[t, people.adopter[cand].astype(np.intp), people.home_qa[cand].astype(np.intp)])
+    joins = cand[rng.random(len(cand), dtype=np.float32) < -np.expm1(-hazard)]
+    people.contributor[joins] = True
+    people.tenure[joins] = 0
+    people.ever_contributed[joins] = True
+    week.recruits = joins
+
+
+@mechanism(
+    key="gatekeeping",
+    summary="Some of a newcomer's first contributions are reverted or closed; each one "
+            "makes them likelier to quit at once.",
+    intent="Ossification of old communities: harsh reception of good-faith newcomers, a "
+           "cause of decline that needs no AI.",
+    evidence=[Cite("E-halfaker", "good-faith newcomers increasingly rejected since 2007"),
+              Cite("E-retention", "each revert lowers newcomer survival by about 15%")],
+    targets=["T-core-stable"],
+    parameters=["gatekeeping.harshness", "gatekeeping.growth_per_year",
+                "gatekeeping.first_contributions", "gatekeeping.revert_survival_cost"],
+)
+def gatekeeping(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+    """Newcomers survive their reception with chance (1 - cost x harshness)^first."""
+    week = model.flows
+    recruits = week.recruits
+    if len(recruits) == 0:
+        return
+    years = max(model.week, 0) / 52.0
+    harsh = min(1.0, p["gatekeeping.harshness"] + p["gatekeeping.growth_per_year"] * years)
+    survive = (1.0 - p["gatekeeping.revert_survival_cost"] * harsh) ** p["gatekeeping.first_contributions"]
+    rejected = recruits[rng.random(len(recruits)) >= survive]
+    model.people.contributor[rejected] = False
+    week.rejected = len(rejected)
+
+
+@mechanism(
+    key="contributor_churn",
+    summary="Contributors leave; newcomers fastest, and everyone faster when their audience "
+            "falls or their contributor ties are few.",
+    intent="Community attachment: people stay where they are read and where their peers "
+           "are; the very active are the most attached.",
+    evidence=[Cite("E-retention", "25.9% to 7.2% of new editors still edit after 300 days "
+                   "(sets the newcomer multiplier)"),
+              Cite("T-social-fabric", "communities lacking social fabric suffer most"),
+              Cite("E-zhang-zhu", "audience loss lowers participation", form_only=True)],
+    targets=["T-social-fabric", "T-core-stable"],
+    parameters=["contributors.base_churn", "contributors.newcomer_churn_multiplier",
+                "contributors.audience_churn_elasticity", "contributors.tie_protection",
+                "contributors.newcomer_weeks", "contributors.core_threshold"],
+    assumptions=["The very motivated are more attached: hazard / sqrt(1 + motivation/core)."],
+)
+def contributor_churn(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+    """Draw departures among contributors from per-person hazards."""
+    people = model.people
+    who = np.flatnonzero(people.contributor)
+    if len(who) == 0:
+        model.flows.departures = 0
+        return
+    t = people.topic[who]
+    home_qa = people.home_qa[who]
+    audience = np.where(home_qa, model.qa.audience_ratio()[t], model.wiki.audience_ratio()[t])
+    ties = people.neighbour_count(people.contributor)[who]
+    newcomer = people.tenure[who] < p["contributors.newcomer_weeks"]
+    hazard = (
+        np.where(newcomer, p["contributors.newcomer_churn_multiplier"], 1.0)
+        * np.maximum(audience, 0.05) ** -p["contributors.audience_churn_elasticity"]
+        * np.exp(-p["contributors.tie_protection"] * ties)
+        * contributor_hazard(p, people.motivation[who])
+    )
+    leave = who[rng.random(len(who)) < -np.expm1(-hazard)]
+    people.contributor[leave] = False
+    model.flows.departures = len(leave)

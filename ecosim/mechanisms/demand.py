@@ -1,0 +1,175 @@
+"""Demand: people's needs, where they take them, and how the AI spreads.
+
+People are grouped for the week into cells of (topic, uses the AI or not). Everyone in a
+cell faces the same choice probabilities, so the sum of their individual binomial choices
+is exactly one binomial draw per cell: the population stays person-level in its state
+(topic, need rate, adoption) while the week's choices cost one draw per cell, not per
+person. Cell arrays have shape (topics, 2): column 0 non-users, column 1 AI users.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ecosim.registry import Cite, mechanism
+from ecosim.schema import Param, Params, declare
+
+if TYPE_CHECKING:
+    from ecosim.model import EcosystemModel
+
+declare(
+    Param("demand.ask_propensity", 0.3, "share 0..1",
+          "Chance that a how-to need the Q&A platform could not meet becomes a posted "
+          "question (otherwise the person gives up or asks elsewhere).", 0.0, 1.0,
+          group="people"),
+    Param("ai.choice_sensitivity", 5.0, "per unit of quality",
+          "How strongly people pick the source they believe is better (logit slope).",
+          0.0, 100.0, group="ai"),
+    Param("ai.lookup_convenience", 0.0, "logit",
+          "Extra pull of the AI over searching a platform, at equal perceived quality.",
+          -10.0, 10.0, group="ai"),
+    Param("ai.ask_convenience", 0.6, "logit",
+          "Extra pull of the AI over posting a question and waiting for an answer.",
+          -10.0, 10.0, group="ai"),
+    Param("ai.error_overlook", 0.39, "share 0..1",
+          "Share of wrong AI answers users do not notice, so perceived quality exceeds true "
+          "quality (E-kabir: 39%).", 0.0, 1.0, group="ai"),
+    Param("ai.reputation_learning", 0.05, "share per week",
+          "How fast a community's perceived AI quality moves toward what it experiences.",
+          0.0, 1.0, group="ai"),
+    Param("ai.initial_reputation", 0.6, "share 0..1",
+          "Quality the AI's first users expect at launch (before experience).", 0.0, 1.0,
+          group="ai"),
+    Param("ai.innovation", 0.004, "share per week",
+          "Bass innovation: weekly chance a non-user adopts the AI on their own.", 0.0, 1.0,
+          group="ai"),
+    Param("ai.imitation", 0.08, "share per week",
+          "Bass imitation: weekly chance of adopting when all of one's ties use the AI.",
+          0.0, 5.0, group="ai"),
+    Param("ai.adoption_ceiling", 0.8, "share 0..1",
+          "Share of people who would ever use the AI (E-devsurvey: 76% use or plan to).",
+          0.0, 1.0, group="ai"),
+)
+
+WIKI, QA = 0, 1  # kind index = People.home_qa as int
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@mechanism(
+    key="information_needs",
+    summary="Each week people get questions on their topic, Poisson at their own rate.",
+    intent="Demand for knowledge: developers and readers need answers as they work.",
+    evidence=[Cite("E-participation", "everyone has needs, few contribute: 90% of users "
+                   "only read", form_only=True)],
+    targets=["T-SO-visits"],
+    parameters=["demand.qa_share"],
+    assumptions=["Needs arrive independently (Poisson) at a person-specific lognormal rate.",
+                 "A person's needs are about the topic they work in."],
+)
+def information_needs(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+    """Draw the week's needs per (topic, AI-user) cell and send them all to the platforms.
+
+    Later mechanisms divert some of them to the AI (``source_choice``).
+    """
+    week = model.flows
+    rate = model.need_rate_by_cell()
+    share = p["demand.qa_share"]
+    week.needs[..., QA] = rng.poisson(rate * share)
+    week.needs[..., WIKI] = rng.poisson(rate * (1.0 - share))
+    week.lookups[:] = week.needs
+
+
+@mechanism(
+    key="source_choice",
+    summary="AI users take each need to the AI or a platform by perceived quality and "
+            "convenience.",
+    intent="Substitution, loop step 1: people who have the AI ask it instead of searching "
+           "or posting, as far as they believe it is good enough.",
+    evidence=[
+        Cite("T-SO-gap", "questions fall against the counterfactual after the launch"),
+        Cite("E-pew-clicks", "people click through to sources about half as often when an "
+             "AI summary is shown (8% vs 15%)"),
+        Cite("E-kabir", "perceived, not true, quality drives the choice: 39% of wrong "
+             "answers go unnoticed (ai.error_overlook)"),
+    ],
+    targets=["T-SO-gap", "T-SO-visits", "T-traffic-lt-posts", "T-popular-topics"],
+    parameters=["ai.choice_sensitivity", "ai.lookup_convenience", "ai.ask_convenience",
+                "ai.error_overlook", "ai.reputation_learning", "ai.initial_reputation"],
+    assumptions=["Perceived quality is shared within a topic community (word of mouth) and "
+                 "learned from experience at a fixed rate.",
+                 "Asking a question costs more (waiting, possible rejection) than a look-up, "
+                 "so the AI's pull is stronger at the asking stage (ai.ask_convenience)."],
+)
+def source_choice(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+    """Divert AI users' look-ups to the AI; set the chance they ask it rather than post."""
+    ai, week = model.ai, model.flows
+    if not ai.launched:
+        return
+    perceived = ai.quality + p["ai.error_overlook"] * (1.0 - ai.quality)
+    if ai.reputation_age == 0:
+        ai.reputation[:] = p["ai.initial_reputation"]
+    ai.reputation += p["ai.reputation_learning"] * (perceived - ai.reputation)
+    ai.reputation_age += 1
+    beta = p["ai.choice_sensitivity"]
+    for kind, platform in ((WIKI, model.wiki), (QA, model.qa)):
+        prob = _sigmoid(beta * (ai.reputation - platform.coverage) + p["ai.lookup_convenience"])
+        to_ai = rng.binomial(week.lookups[:, 1, kind], prob)
+        week.lookups[:, 1, kind] -= to_ai
+        week.ai_answers[:, kind] += to_ai
+    answered = model.qa.answered_share
+    week.ai_ask_prob[:] = _sigmoid(beta * (ai.reputation - answered) + p["ai.ask_convenience"])
+
+
+@mechanism(
+    key="ai_adoption",
+    summary="AI use spreads through the social network (Bass diffusion) up to a ceiling.",
+    intent="Diffusion of a new tool: some adopt on their own, most because people they know "
+           "use it.",
+    evidence=[Cite("E-devsurvey", "44% of developers used AI tools in 2023, 62% in 2024; "
+                   "76% use or plan to (the ceiling)")],
+    targets=["T-SO-gap"],
+    parameters=["ai.innovation", "ai.imitation", "ai.adoption_ceiling"],
+    assumptions=["Adoption is permanent: people keep the tool but may stop asking it "
+                 "(source_choice) when they stop trusting it."],
+)
+def ai_adoption(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+    """Non-users adopt with chance innovation + imitation x (share of ties who adopted)."""
+    if not model.ai.launched:
+        return
+    people = model.people
+    adopted_ties = people.neighbour_count(people.adopter)
+    share = adopted_ties / np.maximum(people.degree, 1.0)
+    hazard = p["ai.innovation"] + p["ai.imitation"] * share
+    could = ~people.adopter & (people.adoption_rank < p["ai.adoption_ceiling"])
+    new = could & (rng.random(people.size, dtype=np.float32) < hazard)
+    people.adopter |= new
+    model.flows.new_adopters = int(new.sum())
+
+
+@mechanism(
+    key="question_asking",
+    summary="How-to needs the Q&A platform cannot meet become posted questions, unless the "
+            "asker takes them to the AI.",
+    intent="Asking behaviour, loop step 2: new questions are the needs that searching did "
+           "not meet; they are what the AI removes first.",
+    evidence=[Cite("T-SO-gap", "new questions are the measured outcome"),
+              Cite("E-shog9", "questions come from people whose search failed; a healthy "
+                   "platform peaked at 289,103 questions a month", form_only=True)],
+    targets=["T-SO-gap", "T-traffic-lt-posts"],
+    parameters=["demand.ask_propensity"],
+    assumptions=["A look-up fails with chance 1 - coverage of the topic."],
+)
+def question_asking(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+    """Unmet look-ups -> the AI (chance set by source_choice) or a question (propensity)."""
+    week, qa = model.flows, model.qa
+    unmet = rng.binomial(week.lookups[..., QA], (1.0 - qa.coverage)[:, None])
+    to_ai = rng.binomial(unmet[:, 1], week.ai_ask_prob)
+    week.ai_answers[:, QA] += to_ai
+    unmet[:, 1] -= to_ai
+    week.questions[:] = rng.binomial(unmet, p["demand.ask_propensity"])
+    qa.questions = week.questions.sum(axis=1).astype(np.float64)

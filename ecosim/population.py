@@ -1,0 +1,171 @@
+"""People: a struct-of-arrays population, updated with vector operations.
+
+Each person is one row across numpy columns: the topic they work in, how many questions
+they have per week, how motivated they would be to contribute, whether they use the AI, and
+whether they are a contributor (and for how long). Roles emerge: most people only read,
+some contribute now and then, and a small core does most of the work, because motivation is
+heavy-tailed (lognormal), as the 90-9-1 rule describes.
+
+The social network is generated with vector operations (homophilous: most ties stay within
+a topic community, and communities differ in how densely knit they are) and stored as a
+sparse adjacency matrix so that a weekly diffusion step is one sparse product;
+:meth:`People.social_network` returns it as a networkx graph for analysis.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from ecosim.schema import Param, Params, declare
+from ecosim.world import Topics
+
+declare(
+    Param("population.size", 10_000, "people", "Number of people in the simulated world.",
+          10, 5_000_000, group="people"),
+    Param("people.needs_per_week", 1.0, "questions per person per week",
+          "Mean number of information needs (questions) a person has each week.", 0.01, 50.0,
+          group="people"),
+    Param("people.needs_spread", 0.5, "log-sd",
+          "Spread of need rates across people (sd of the log).", 0.0, 2.0, group="people"),
+    Param("people.motivation_median", 0.03, "contributions per week",
+          "Median person's contribution rate if they were a contributor, at the usual audience.",
+          0.0001, 10.0, group="people"),
+    Param("people.motivation_sigma", 2.0, "log-sd",
+          "Heavy tail of motivation (sd of the log); sets how unequal participation is.",
+          0.0, 4.0, group="people"),
+    Param("demand.qa_share", 0.5, "share 0..1",
+          "Share of needs that are how-to questions (Q&A platform) rather than encyclopedic "
+          "look-ups; also the share of contributors whose home is the Q&A platform.",
+          0.0, 1.0, group="people"),
+    Param("social.mean_degree", 8.0, "ties per person", "Mean number of social ties.",
+          0.0, 200.0, group="people"),
+    Param("social.homophily", 0.7, "share 0..1",
+          "Share of ties that stay within a person's topic community.", 0.0, 1.0,
+          group="people"),
+    Param("social.cohesion_spread", 0.6, "log-sd",
+          "How much topic communities differ in how densely knit they are.", 0.0, 2.0,
+          group="people"),
+)
+
+
+class People:
+    """The population as numpy columns (one entry per person).
+
+    Attributes:
+        topic: Index of the topic the person works in (int32).
+        need_rate: Expected information needs per week (float32).
+        motivation: Contributions per week the person would make as a contributor at the
+            usual audience (float32, lognormal).
+        home_qa: True if the person contributes to the Q&A platform, False for the
+            encyclopedia.
+        adopter: True once the person uses the AI.
+        adoption_rank: Uniform rank; people ranked below ``ai.adoption_ceiling`` may adopt.
+        contributor: True while the person is an active contributor.
+        tenure: Weeks since the person (last) became a contributor; -1 if never.
+        ever_contributed: True once the person has contributed at least once.
+        effort: Expected contributions this week (0 for non-contributors).
+        adj: Symmetric sparse adjacency matrix of the social network (CSR, float32).
+        cohesion: Per-topic multiplier of tie density (mean 1).
+    """
+
+    def __init__(self, p: Params, topics: Topics, rng: np.random.Generator):
+        n = p["population.size"]
+        k = topics.count
+        self.size = n
+        self.topic = rng.choice(k, size=n, p=topics.popularity).astype(np.int32)
+        sigma = p["people.needs_spread"]
+        self.need_rate = (
+            p["people.needs_per_week"] * rng.lognormal(-0.5 * sigma**2, sigma, size=n)
+        ).astype(np.float32)
+        self.motivation = (
+            p["people.motivation_median"]
+            * rng.lognormal(0.0, p["people.motivation_sigma"], size=n)
+        ).astype(np.float32)
+        self.home_qa = rng.random(n) < p["demand.qa_share"]
+        self.adopter = np.zeros(n, dtype=bool)
+        # Who would ever adopt: the first ai.adoption_ceiling of people in this random order.
+        self.adoption_rank = rng.random(n, dtype=np.float32)
+        home_visits = self.need_rate * np.where(self.home_qa, p["demand.qa_share"],
+                                                1.0 - p["demand.qa_share"])
+        self.contributor = rng.random(n) < _steady_contributor_chance(p, self.motivation,
+                                                                       home_visits)
+        self.tenure = np.where(self.contributor, 520, -1).astype(np.int32)
+        self.ever_contributed = self.contributor.copy()
+        self.effort = np.zeros(n, dtype=np.float32)
+        self.people_per_topic = np.bincount(self.topic, minlength=k).astype(np.float64)
+        self.cohesion, self.adj = _homophilous_network(p, self.topic, k, rng)
+        self.degree = np.asarray(self.adj.sum(axis=1)).ravel().astype(np.float32)
+
+    def neighbour_count(self, flags: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Number of each person's ties for which ``flags`` is true (one sparse product).
+
+        Args:
+            flags: Boolean column over people.
+            rows: If given, only these people's counts are computed.
+        """
+        adj = self.adj if rows is None else self.adj[rows]
+        return adj @ flags.astype(np.float32)
+
+    def social_network(self) -> nx.Graph:
+        """The social network as a networkx graph (for analysis; slow beyond ~10^5 people)."""
+        graph = nx.from_scipy_sparse_array(self.adj)
+        nx.set_node_attributes(graph, dict(enumerate(self.topic.tolist())), "topic")
+        return graph
+
+
+def _steady_contributor_chance(p: Params, motivation: np.ndarray,
+                               home_visits: np.ndarray) -> np.ndarray:
+    """Each person's long-run chance of being a contributor under the usual audience.
+
+    A person alternates between reading (joining at the funnel's rate) and contributing (a
+    newcomer phase with faster churn, then the established rate); the chance of being in a
+    contributing spell is join x spell / (1 + join x spell). Starting people there means the
+    burn-in only settles the details (ties, gatekeeping, coverage).
+    """
+    gate = (1.0 - p["gatekeeping.revert_survival_cost"] * p["gatekeeping.harshness"]) ** p[
+        "gatekeeping.first_contributions"]
+    join = p["contributors.recruitment_rate"] * motivation * home_visits * gate
+    leave = contributor_hazard(p, motivation)
+    newcomer = leave * p["contributors.newcomer_churn_multiplier"]
+    weeks = p["contributors.newcomer_weeks"]
+    survive = np.exp(-newcomer * weeks)
+    spell = (1.0 - survive) / newcomer + survive / leave
+    return join * spell / (1.0 + join * spell)
+
+
+def contributor_hazard(p: Params, motivation: np.ndarray) -> np.ndarray:
+    """Weekly chance an established contributor leaves at the usual audience and no ties.
+
+    The more motivated are more attached: base / sqrt(1 + motivation / core threshold).
+    """
+    return p["contributors.base_churn"] / np.sqrt(
+        1.0 + motivation / p["contributors.core_threshold"])
+
+
+def _homophilous_network(
+    p: Params, topic: np.ndarray, k: int, rng: np.random.Generator
+) -> tuple[np.ndarray, sp.csr_matrix]:
+    """Draw a homophilous random graph: most ties within a topic, denser in cohesive topics."""
+    n = len(topic)
+    cohesion = rng.lognormal(0.0, p["social.cohesion_spread"], size=k)
+    cohesion /= cohesion[topic].mean() if n else 1.0
+    stubs = rng.poisson(0.5 * p["social.mean_degree"] * cohesion[topic])
+    src = np.repeat(np.arange(n, dtype=np.int64), stubs)
+    within = rng.random(len(src)) < p["social.homophily"]
+    order = np.argsort(topic, kind="stable")
+    counts = np.bincount(topic, minlength=k)
+    start = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    t = topic[src]
+    pick = (rng.random(len(src)) * counts[t]).astype(np.int64)
+    dst = np.where(within, order[start[t] + pick], rng.integers(0, n, size=len(src)))
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    ones = np.ones(len(src), dtype=np.float32)
+    adj = sp.coo_matrix((ones, (src, dst)), shape=(n, n)).tocsr()
+    adj = adj + adj.T
+    adj.data[:] = 1.0  # a repeated tie is still one tie
+    adj = adj.tocsr()
+    adj.indices = adj.indices.astype(np.int32)
+    return cohesion, adj

@@ -1,0 +1,100 @@
+"""Regimes: what became of the communities after the AI launched.
+
+A run is classified from its recorded ``active_contributors`` against the level just before
+the launch (the mean of the ``regime.baseline_weeks`` weeks before ``ai.launch_week``; for a
+world without the AI, the same weeks):
+
+- **collapse**: the final level (mean of the last ``regime.final_weeks`` weeks) is below
+  ``regime.collapse_below`` of the pre-launch level;
+- **oscillation**: after the launch, contributors keep swinging in boom-bust cycles (at least
+  ``regime.min_cycles`` peaks and troughs, each at least ``regime.cycle_amplitude`` of the
+  mean away from the 13-week smoothed trend's centre);
+- **resilient**: the final level is at least ``regime.resilient_above`` of the pre-launch
+  level;
+- **decline**: in between — a new, lower equilibrium.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ecosim.schema import Param, Params, declare
+
+declare(
+    Param("regime.collapse_below", 0.25, "share of pre-launch level",
+          "Final contributors below this share of the pre-launch level count as collapse.",
+          0.0, 1.0, group="regime"),
+    Param("regime.resilient_above", 0.85, "share of pre-launch level",
+          "Final contributors at or above this share count as resilient.", 0.0, 10.0,
+          group="regime"),
+    Param("regime.baseline_weeks", 26, "weeks",
+          "Weeks before the launch averaged as the pre-launch level.", 1, 520, group="regime"),
+    Param("regime.final_weeks", 52, "weeks", "Last weeks averaged as the final level.",
+          1, 1040, group="regime"),
+    Param("regime.cycle_amplitude", 0.1, "share of mean",
+          "Smallest swing (peak or trough against the mean) that counts as a cycle.",
+          0.0, 1.0, group="regime"),
+    Param("regime.min_cycles", 2, "cycles", "Peaks and troughs needed to call oscillation.",
+          1, 100, group="regime"),
+)
+
+REGIMES = ("collapse", "decline", "resilient", "oscillation")
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A classification and why."""
+
+    name: str
+    reason: str
+    final_ratio: float
+
+
+def classify(ts: pd.DataFrame, p: Params) -> Regime:
+    """Classify a run's trajectory (see the module docstring)."""
+    series = ts["active_contributors"].to_numpy(dtype=float)
+    weeks = ts["week"].to_numpy()
+    launch = p["ai.launch_week"]
+    before = series[(weeks < launch) & (weeks >= launch - p["regime.baseline_weeks"])]
+    if len(before) == 0:
+        before = series[: p["regime.baseline_weeks"]]
+    base = before.mean() if len(before) else 0.0
+    final = series[-p["regime.final_weeks"]:].mean()
+    ratio = float(final / base) if base > 0 else 0.0
+    pct = f"{100 * ratio:.0f}%"
+    if ratio < p["regime.collapse_below"]:
+        return Regime("collapse", f"contributors ended at {pct} of their pre-launch level "
+                      f"(< {100 * p['regime.collapse_below']:.0f}%)", ratio)
+    after = series[weeks >= launch]
+    cycles = _cycles(after, p["regime.cycle_amplitude"])
+    if cycles >= p["regime.min_cycles"]:
+        return Regime("oscillation", f"contributors swung through {cycles} boom-bust cycles "
+                      f"after the launch; ended at {pct} of the pre-launch level", ratio)
+    if ratio >= p["regime.resilient_above"]:
+        return Regime("resilient", f"contributors ended at {pct} of their pre-launch level "
+                      f"(>= {100 * p['regime.resilient_above']:.0f}%)", ratio)
+    return Regime("decline", f"contributors settled at {pct} of their pre-launch level",
+                  ratio)
+
+
+def _cycles(x: np.ndarray, amplitude: float) -> int:
+    """Count full swings of a smoothed series around its mean larger than ``amplitude``."""
+    if len(x) < 52:
+        return 0
+    smooth = pd.Series(x).rolling(13, center=True, min_periods=1).mean().to_numpy()
+    mean = smooth.mean()
+    if mean <= 0:
+        return 0
+    dev = (smooth - mean) / mean
+    state, swings = 0, 0
+    for d in dev:  # a few hundred weekly values, not people
+        if d > amplitude and state <= 0:
+            swings += state < 0
+            state = 1
+        elif d < -amplitude and state >= 0:
+            swings += state > 0
+            state = -1
+    return swings // 2

@@ -1,0 +1,73 @@
+"""Invariants over random valid parameters (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ecosim import SCHEMA, EcosystemModel
+from ecosim.observables import COLUMNS
+
+from .conftest import small
+
+# Behavioural keys to vary; sizes and run lengths stay small so each example is fast.
+VARIED = [k for k, p in SCHEMA.items()
+          if p.kind in (int, float, bool)
+          and not k.startswith(("run.", "population.", "world.topics", "regime.", "meta."))
+          and k not in ("ai.launch_week", "leverage.start_week", "leverage.end_week")]
+
+
+def _value(key):
+    p = SCHEMA[key]
+    if p.kind is bool:
+        return st.booleans()
+    if p.kind is int:
+        return st.integers(int(p.low), int(min(p.high, p.low + 200)))
+    return st.floats(p.low, p.high, allow_nan=False)
+
+
+@st.composite
+def parameter_sets(draw):
+    keys = draw(st.lists(st.sampled_from(VARIED), min_size=1, max_size=12, unique=True))
+    values = {k.replace(".", "__"): draw(_value(k)) for k in keys}
+    values["synthetic__training"] = draw(st.sampled_from(["replace", "accumulate"]))
+    values["leverage__strike_group"] = draw(st.sampled_from(
+        ["none", "core", "occasional", "newcomer", "all"]))
+    return values
+
+
+SHARES = ["ai_share", "ai_quality", "ai_quality_served", "ai_reputation", "ai_adopters",
+          "coverage_qa", "coverage_wiki", "answered_share", "synthetic_share_qa",
+          "synthetic_share_wiki", "withheld_share", "top1_share", "ever_contributed_share"]
+COUNTS = ["questions", "questions_popular", "answers", "edits", "contributions", "visits_qa",
+          "visits_wiki", "active_contributors", "core_contributors",
+          "occasional_contributors", "newcomer_contributors", "newcomers",
+          "rejected_newcomers", "departures", "content_age_qa", "content_age_wiki"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parameter_sets(), st.integers(0, 2**32 - 1))
+def test_invariants_hold_for_random_valid_parameters(values, seed):
+    scenario = small(population__size=600, world__topics=12, run__weeks=80,
+                     run__burn_in_weeks=20, ai__launch_week=20, **values)
+    model = EcosystemModel(scenario, seed=seed)
+    n = model.people.size
+    model.run()
+    ts = model.datacollector.get_model_vars_dataframe()
+    assert len(ts) == 80
+    assert set(COLUMNS) <= set(ts.columns)
+    values_ = ts.to_numpy(dtype=float)
+    assert np.isfinite(values_).all()
+    assert (ts[COUNTS] >= 0).all().all()
+    assert ((ts[SHARES] >= 0) & (ts[SHARES] <= 1 + 1e-9)).all().all()
+    # people are conserved: nobody appears or vanishes, roles partition the contributors
+    assert model.people.size == n == len(model.people.topic)
+    assert (ts.active_contributors <= n).all()
+    roles = ts.core_contributors + ts.occasional_contributors + ts.newcomer_contributors
+    assert (roles == ts.active_contributors).all()
+    assert (ts.contributors_cohesive + ts.contributors_sparse == ts.active_contributors).all()
+    provenance = ts[[c for c in ts.columns if c.startswith("provenance_")]].sum(axis=1)
+    trained = ts.ai_generation > 0
+    assert np.allclose(provenance[trained], 1.0) or model.ai.training_volume == 0
+    assert (provenance[~trained] == 0).all()
