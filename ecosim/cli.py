@@ -157,3 +157,7 @@ def executable_targets() -> tuple[str, ...]:
 def main() -> None:
     """Entry point of the ``ecosim`` command."""
     app()
+
+
+# Commands defined in their own modules register themselves on `app` when imported
+# (one import per module below).
