@@ -114,11 +114,18 @@ class EcosystemModel(mesa.Model):
     # -- helpers the mechanisms share ------------------------------------------------------
 
     def need_rate_by_cell(self) -> np.ndarray:
-        """Total expected needs per week by (topic, AI user), shape (topics, 2)."""
-        people = self.people
-        cell = people.topic * 2 + people.adopter
-        k = self.topics.count
-        return np.bincount(cell, people.need_rate, minlength=2 * k).reshape(k, 2)
+        """Total expected needs per week by (topic, AI user), shape (topics, 2).
+
+        Computed once a week, after adoption (which runs before the needs are drawn).
+        """
+        week = self.flows
+        if week.need_rate_cell is None:
+            people = self.people
+            cell = people.topic * 2 + people.adopter
+            k = self.topics.count
+            week.need_rate_cell = np.bincount(cell, people.need_rate,
+                                              minlength=2 * k).reshape(k, 2)
+        return week.need_rate_cell
 
     def funnel_rates(self) -> tuple[np.ndarray, np.ndarray]:
         """Visits and answered questions per unit of need rate, by (topic, user, platform).

@@ -81,6 +81,7 @@ class Flows:
         self.ai_ask_prob = np.zeros(k)
         self.questions = np.zeros((k, 2), dtype=np.int64)
         self.effort_factor = np.ones((k, 2))
+        self.need_rate_cell: np.ndarray | None = None
         self.recruits = np.zeros(0, dtype=np.int64)
         self.rejected = 0
         self.departures = 0

@@ -150,13 +150,6 @@ class Params(Mapping[str, Any]):
     def __repr__(self) -> str:
         return f"Params({len(self)} keys)"
 
-    def replace(self, **changes: Any) -> Params:
-        """Return a copy with some keys changed (dotted keys given as ``a__b=...``)."""
-        values = dict(self._values)
-        for k, v in changes.items():
-            values[k.replace("__", ".")] = v
-        return Params(values)
-
     def with_values(self, changes: Mapping[str, Any], where: str = "override") -> Params:
         """Return a validated copy with ``changes`` (dotted key -> value) applied."""
         values = dict(self._values)
