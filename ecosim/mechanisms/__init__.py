@@ -16,8 +16,8 @@ WEEKLY_ORDER: tuple[str, ...] = (
     # Demand: needs, then where they go; unmet look-ups become questions.
     "information_needs",
     "source_choice",
-    "attribution",
     "question_asking",
+    "attribution",         # cited links in every AI answer, look-ups and asks alike
     # Supply: effort follows audience; answers and edits; then who joins and who leaves.
     "audience_motivation",
     "answering",
