@@ -170,6 +170,17 @@ def mechanism(
     return register
 
 
+RULES: dict[str, Callable] = {}
+"""Per-person rules shared by the fast and the reference engine, by name."""
+
+
+def rule(fn: Callable) -> Callable:
+    """Mark a per-person rule: a pure function of parameters and a person's state that the
+    fast engine calls on arrays and the reference engine (one agent at a time) on scalars."""
+    RULES[fn.__name__] = fn
+    return fn
+
+
 def card_record(card: Card, params: Params | None = None,
                 executable_targets: Sequence[str] = ()) -> dict[str, Any]:
     """The card as a JSON-ready object (the ``ecosim mechanisms --format json`` shape)."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ecosim.population import contributor_hazard
-from ecosim.registry import Cite, mechanism
+from ecosim.registry import Cite, mechanism, rule
 from ecosim.schema import Param, Params, declare
 
 if TYPE_CHECKING:
@@ -64,6 +64,37 @@ declare(
           "Drop in a newcomer's survival per reverted contribution (E-retention: about 15%).",
           0.0, 1.0, group="platforms"),
 )
+
+
+# -- per-person rules: called on arrays by the fast engine, on scalars by the reference ----
+
+
+@rule
+def recruitment_hazard(p: Params, motivation, need_rate, visits_per_need, answered_per_need,
+                       activity):
+    """Weekly hazard that a non-contributor starts contributing to their home platform."""
+    funnel = (p["contributors.recruitment_rate"] * visits_per_need
+              + p["contributors.answered_asker_boost"] * answered_per_need)
+    return motivation * need_rate * (funnel * activity)
+
+
+@rule
+def reception_survival(p: Params, week: int) -> float:
+    """Chance a newcomer survives the gatekeepers' reception of their first contributions."""
+    years = max(week, 0) / 52.0
+    harsh = min(1.0, p["gatekeeping.harshness"] + p["gatekeeping.growth_per_year"] * years)
+    return (1.0 - p["gatekeeping.revert_survival_cost"] * harsh) ** p["gatekeeping.first_contributions"]
+
+
+@rule
+def churn_hazard(p: Params, newcomer, audience_ratio, contributor_ties, motivation):
+    """Weekly hazard that a contributor leaves."""
+    return (
+        np.where(newcomer, p["contributors.newcomer_churn_multiplier"], 1.0)
+        * np.maximum(audience_ratio, 0.05) ** -p["contributors.audience_churn_elasticity"]
+        * np.exp(-p["contributors.tie_protection"] * contributor_ties)
+        * contributor_hazard(p, motivation)
+    )
 
 
 @mechanism(
@@ -175,8 +206,8 @@ def reader_recruitment(model: EcosystemModel, p: Params, rng: np.random.Generato
     visits_per_need, answered_per_need = model.funnel_rates()
     act = np.stack([model.wiki.activity_ratio(), model.qa.activity_ratio()], axis=1)
     act = np.minimum(act, 2.0) ** p["contributors.activity_elasticity"]
-    per_need = (p["contributors.recruitment_rate"] * visits_per_need
-                + p["contributors.answered_asker_boost"] * answered_per_need) * act[:, None, :]
+    per_need = recruitment_hazard(p, 1.0, 1.0, visits_per_need, answered_per_need,
+                                  act[:, None, :])
     cand = np.flatnonzero(~people.contributor)
     t = people.topic[cand]
     hazard = (people.motivation[cand] * people.need_rate[cand]
@@ -206,9 +237,7 @@ def gatekeeping(model: EcosystemModel, p: Params, rng: np.random.Generator) -> N
     recruits = week.recruits
     if len(recruits) == 0:
         return
-    years = max(model.week, 0) / 52.0
-    harsh = min(1.0, p["gatekeeping.harshness"] + p["gatekeeping.growth_per_year"] * years)
-    survive = (1.0 - p["gatekeeping.revert_survival_cost"] * harsh) ** p["gatekeeping.first_contributions"]
+    survive = reception_survival(p, model.week)
     rejected = recruits[rng.random(len(recruits)) >= survive]
     model.people.contributor[rejected] = False
     week.rejected = len(rejected)
@@ -242,12 +271,7 @@ def contributor_churn(model: EcosystemModel, p: Params, rng: np.random.Generator
     audience = np.where(home_qa, model.qa.audience_ratio()[t], model.wiki.audience_ratio()[t])
     ties = people.neighbour_count(people.contributor)[who]
     newcomer = people.tenure[who] < p["contributors.newcomer_weeks"]
-    hazard = (
-        np.where(newcomer, p["contributors.newcomer_churn_multiplier"], 1.0)
-        * np.maximum(audience, 0.05) ** -p["contributors.audience_churn_elasticity"]
-        * np.exp(-p["contributors.tie_protection"] * ties)
-        * contributor_hazard(p, people.motivation[who])
-    )
+    hazard = churn_hazard(p, newcomer, audience, ties, people.motivation[who])
     leave = who[rng.random(len(who)) < -np.expm1(-hazard)]
     people.contributor[leave] = False
     model.flows.departures = len(leave)

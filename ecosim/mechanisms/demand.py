@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ecosim.registry import Cite, mechanism
+from ecosim.registry import Cite, mechanism, rule
 from ecosim.schema import Param, Params, declare
 
 if TYPE_CHECKING:
@@ -58,6 +58,22 @@ WIKI, QA = 0, 1  # kind index = People.home_qa as int
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
+
+
+# -- per-person rules: called on arrays by the fast engine, on scalars by the reference ----
+
+
+@rule
+def choice_probability(p: Params, reputation, platform_quality, convenience_key: str):
+    """Chance an AI user takes a need to the AI rather than the platform (logit choice)."""
+    return _sigmoid(p["ai.choice_sensitivity"] * (reputation - platform_quality)
+                    + p[convenience_key])
+
+
+@rule
+def adoption_hazard(p: Params, adopted_tie_share):
+    """Weekly chance a non-user adopts the AI (Bass: innovation + imitation x tie share)."""
+    return p["ai.innovation"] + p["ai.imitation"] * adopted_tie_share
 
 
 @mechanism(
@@ -115,14 +131,13 @@ def source_choice(model: EcosystemModel, p: Params, rng: np.random.Generator) ->
         ai.reputation[:] = p["ai.initial_reputation"]
     ai.reputation += p["ai.reputation_learning"] * (perceived - ai.reputation)
     ai.reputation_age += 1
-    beta = p["ai.choice_sensitivity"]
     for kind, platform in ((WIKI, model.wiki), (QA, model.qa)):
-        prob = _sigmoid(beta * (ai.reputation - platform.coverage) + p["ai.lookup_convenience"])
+        prob = choice_probability(p, ai.reputation, platform.coverage, "ai.lookup_convenience")
         to_ai = rng.binomial(week.lookups[:, 1, kind], prob)
         week.lookups[:, 1, kind] -= to_ai
         week.ai_answers[:, kind] += to_ai
-    answered = model.qa.answered_share
-    week.ai_ask_prob[:] = _sigmoid(beta * (ai.reputation - answered) + p["ai.ask_convenience"])
+    week.ai_ask_prob[:] = choice_probability(p, ai.reputation, model.qa.answered_share,
+                                             "ai.ask_convenience")
 
 
 @mechanism(
@@ -144,7 +159,7 @@ def ai_adoption(model: EcosystemModel, p: Params, rng: np.random.Generator) -> N
     people = model.people
     adopted_ties = people.neighbour_count(people.adopter)
     share = adopted_ties / np.maximum(people.degree, 1.0)
-    hazard = p["ai.innovation"] + p["ai.imitation"] * share
+    hazard = adoption_hazard(p, share)
     could = ~people.adopter & (people.adoption_rank < p["ai.adoption_ceiling"])
     new = could & (rng.random(people.size, dtype=np.float32) < hazard)
     people.adopter |= new
