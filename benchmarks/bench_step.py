@@ -17,18 +17,18 @@ import platform
 import resource
 import time
 
-from ecosim import EcosystemModel, Scenario
+from ecosim import Scenario
+from ecosim.reference import ENGINES
 
 
-def measure(people: int, weeks: int, burn_in: int, seed: int = 1) -> dict:
+def measure(people: int, weeks: int, burn_in: int, seed: int = 1, engine: str = "fast") -> dict:
     """Build, burn in and run a baseline world of ``people``; return timings and memory."""
     scenario = Scenario.from_overrides({"population.size": people, "run.weeks": weeks,
                                         "run.burn_in_weeks": 0, "ai.launch_week": 0})
     t0 = time.perf_counter()
-    model = EcosystemModel(scenario, seed=seed)
+    model = ENGINES[engine](scenario, seed=seed)
     built = time.perf_counter() - t0
-    # burn-in weeks run without the AI? Here the AI launches at week 0 so that every timed
-    # week runs every mechanism (the expensive case).
+    # The AI launches at week 0, so every timed week runs every mechanism (the costly case).
     t1 = time.perf_counter()
     for _ in range(burn_in):
         model.step()
@@ -40,6 +40,7 @@ def measure(people: int, weeks: int, burn_in: int, seed: int = 1) -> dict:
     elapsed = time.perf_counter() - t2
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
+        "engine": engine,
         "people": people,
         "weeks": steps + burn_in,
         "construction_s": round(built, 3),
@@ -58,9 +59,10 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=10_000)
     ap.add_argument("--weeks", type=int, default=520)
     ap.add_argument("--burn-in", type=int, default=0)
+    ap.add_argument("--engine", choices=sorted(ENGINES), default="fast")
     ap.add_argument("--json", help="also write the result to this JSON file")
     args = ap.parse_args()
-    result = measure(args.people, args.weeks, args.burn_in)
+    result = measure(args.people, args.weeks, args.burn_in, engine=args.engine)
     for k, v in result.items():
         print(f"{k:>20}: {v}")
     if args.json:

@@ -68,10 +68,14 @@ def run(
     out: Annotated[Path | None, typer.Option(help="Write timeseries.parquet and manifest.json "
                                              "here.")] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    engine: Annotated[str, typer.Option(help="fast (vectorised) or reference (one Mesa "
+                                        "agent per person, for teaching and docking).")] = "fast",
 ) -> None:
     """Run one scenario and print a summary (with a line `regime: <name>`)."""
     from ecosim.run import run_scenario, write_outputs
 
+    if engine not in ("fast", "reference"):
+        fail(f"--engine {engine!r}: allowed values are 'fast' and 'reference'")
     sc = load(scenario, set_, seed, steps)
     if out is not None and out.exists() and not out.is_dir():
         fail(f"--out {out}: exists and is not a folder")
@@ -81,7 +85,8 @@ def run(
                   TimeRemainingColumn(), console=err_console,
                   disable=quiet or not err_console.is_terminal) as bar:
         task = bar.add_task(f"running {scenario.name}", total=weeks)
-        result = run_scenario(sc, progress=lambda done, total: bar.update(task, completed=done))
+        result = run_scenario(sc, engine=engine,
+                              progress=lambda done, total: bar.update(task, completed=done))
     print_summary(result)
     if out is not None:
         write_outputs(result, out)
@@ -141,6 +146,10 @@ def mechanisms(
         table.add_row(r["key"], r["stie_level"], "yes" if r["enabled"] else "no", r["summary"],
                       ev, ", ".join(r["targets"]) or "-")
     out_console.print(table)
+    counts = {lvl: sum(r["stie_level"] == lvl for r in records) for lvl in "STIE"}
+    lowest = min((r["stie_level"] for r in records), key="STIE".index, default="S")
+    out_console.print(f"model level: {lowest} (lowest over mechanisms); per level: "
+                      + ", ".join(f"{lvl} {n}" for lvl, n in counts.items()))
     out_console.print("levels: S code runs; T a target it serves has an executable check; "
                       "I intent stated; E tier A/B evidence cited (each needs the previous).")
 
@@ -161,3 +170,5 @@ def main() -> None:
 
 # Commands defined in their own modules register themselves on `app` when imported
 # (one import per module below).
+from ecosim.experiments import sweep_cli  # noqa: E402,F401
+from ecosim.experiments import analysis_cli  # noqa: E402,F401

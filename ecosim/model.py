@@ -91,6 +91,7 @@ class EcosystemModel(mesa.Model):
         )
         self.record: dict[str, float] = {}
         self.running = True
+        self._add_person_agents()
         self._seed_platforms()
         while self.week < 0:
             self.step()
@@ -157,6 +158,9 @@ class EcosystemModel(mesa.Model):
             platform.refresh_coverage(self.p, self.community_share)
 
     # -- internals --------------------------------------------------------------------------
+
+    def _add_person_agents(self) -> None:
+        """The fast engine keeps people as columns only (see ecosim.reference for agents)."""
 
     def _seed_platforms(self) -> None:
         """Start the platforms with some content so the burn-in converges quickly."""

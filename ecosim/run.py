@@ -52,6 +52,7 @@ def run_scenario(
     *,
     seed: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    engine: str = "fast",
 ) -> RunResult:
     """Build the model (with its burn-in), run it, classify it and hash the output.
 
@@ -59,9 +60,12 @@ def run_scenario(
         scenario: A validated scenario.
         seed: Overrides ``run.seed``.
         progress: Called as ``progress(done_weeks, total_weeks)`` after each week.
+        engine: "fast" (vectorised, the default) or "reference" (one Mesa agent per person).
     """
+    from ecosim.reference import ENGINES
+
     started = time.perf_counter()
-    model = EcosystemModel(scenario, seed=seed)
+    model = ENGINES[engine](scenario, seed=seed)
     total = model.p["run.weeks"]
     while model.running:
         model.step()
@@ -71,6 +75,7 @@ def run_scenario(
     regime = classify(ts, model.p)
     manifest = {
         "seed": model.p["run.seed"],
+        "engine": engine,
         "scenario": model.scenario_source,
         "parameters": model.p.nested(),
         "regime": regime.name,

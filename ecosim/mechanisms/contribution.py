@@ -140,11 +140,23 @@ def audience_motivation(model: EcosystemModel, p: Params, rng: np.random.Generat
 def answering(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
     """Turn contributors' effort into answers and edits, by topic and provenance group."""
     people, week = model.people, model.flows
-    k = model.topics.count
     who = np.flatnonzero(people.contributor)
     topic = people.topic[who]
+    effort = people.motivation[who] * week.effort_factor[topic, people.home_qa[who].astype(np.intp)]
+    settle_contributions(model, p, rng, who, effort)
+
+
+def settle_contributions(model: EcosystemModel, p: Params, rng: np.random.Generator,
+                         who: np.ndarray, effort: np.ndarray) -> None:
+    """Turn the effort the contributors ``who`` offer this week into answers and edits.
+
+    The topic-level half of ``answering``, shared by both engines: answers are limited by
+    the questions asked; spare capacity partly helps other topics.
+    """
+    people = model.people
+    k = model.topics.count
+    topic = people.topic[who]
     home_qa = people.home_qa[who]
-    effort = people.motivation[who] * week.effort_factor[topic, home_qa.astype(np.intp)]
     group = model.group_of(who, effort)
     cell = topic * 3 + group
     qa_capacity = np.bincount(cell[home_qa], effort[home_qa], minlength=3 * k).reshape(k, 3)

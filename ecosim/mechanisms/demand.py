@@ -126,18 +126,28 @@ def source_choice(model: EcosystemModel, p: Params, rng: np.random.Generator) ->
     ai, week = model.ai, model.flows
     if not ai.launched:
         return
-    perceived = ai.quality + p["ai.error_overlook"] * (1.0 - ai.quality)
-    if ai.reputation_age == 0:
-        ai.reputation[:] = p["ai.initial_reputation"]
-    ai.reputation += p["ai.reputation_learning"] * (perceived - ai.reputation)
-    ai.reputation_age += 1
+    update_reputation(model, p)
     for kind, platform in ((WIKI, model.wiki), (QA, model.qa)):
         prob = choice_probability(p, ai.reputation, platform.coverage, "ai.lookup_convenience")
         to_ai = rng.binomial(week.lookups[:, 1, kind], prob)
         week.lookups[:, 1, kind] -= to_ai
         week.ai_answers[:, kind] += to_ai
-    week.ai_ask_prob[:] = choice_probability(p, ai.reputation, model.qa.answered_share,
-                                             "ai.ask_convenience")
+
+
+def update_reputation(model: EcosystemModel, p: Params) -> None:
+    """Move each community's perceived AI quality toward what its users experience, and
+    set the week's chance that an AI user asks the AI rather than posting a question.
+
+    The topic-level half of ``source_choice``, shared by both engines.
+    """
+    ai = model.ai
+    perceived = ai.quality + p["ai.error_overlook"] * (1.0 - ai.quality)
+    if ai.reputation_age == 0:
+        ai.reputation[:] = p["ai.initial_reputation"]
+    ai.reputation += p["ai.reputation_learning"] * (perceived - ai.reputation)
+    ai.reputation_age += 1
+    model.flows.ai_ask_prob[:] = choice_probability(p, ai.reputation, model.qa.answered_share,
+                                                    "ai.ask_convenience")
 
 
 @mechanism(

@@ -1,0 +1,20 @@
+"""The benchmarks run (at tiny size); their figures are not checked here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+
+def test_engine_benchmark_runs_at_tiny_size(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_engines.py"),
+                           "--tiny", "--json", str(out)], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(out.read_text())["results"]
+    assert {r["engine"] for r in results} == {"fast", "reference"}
+    assert all(r["person_steps_per_s"] > 0 and r["peak_rss_mb"] > 0 for r in results)
