@@ -58,7 +58,8 @@ class EcosystemModel(mesa.Model):
         people: The population (numpy columns).
         qa: The Q&A platform agent.
         wiki: The encyclopedia agent.
-        ai: The AI substitute agent.
+        ai: The (commercial) AI substitute agent.
+        public_ai: The public AI agent (launches only if ``public_ai.enabled``).
         flows: This week's per-topic flows (needs, look-ups, answers, ...).
         datacollector: Mesa's collector with one row per recorded week.
     """
@@ -84,6 +85,11 @@ class EcosystemModel(mesa.Model):
         self.qa = QAPlatform(self, self.topics.qa_drift)
         self.wiki = Encyclopedia(self, self.topics.wiki_drift)
         self.ai = AISubstitute(self, self.topics.count)
+        self.public_ai = AISubstitute(self, self.topics.count, "public_ai")
+        self.ais = (self.ai, self.public_ai)
+        self.data_income_budget = 0.0   # platforms' unspent income from AI data deals
+        self.data_income_spent = 0.0
+        self.newcomer_support = 0.0     # share by which support softens gatekeeping
         self.flows = Flows(self.topics.count)
         self.order = tuple(k for k in mechanisms.WEEKLY_ORDER if p[f"mechanisms.{k}"])
         self.datacollector = mesa.DataCollector(
@@ -99,7 +105,8 @@ class EcosystemModel(mesa.Model):
     def step(self) -> None:
         """Advance one week: the AI's launch, the mechanisms in order, then the record."""
         self.flows.reset()
-        self.ai.step()
+        for ai in self.ais:
+            ai.step()
         for key in self.order:
             REGISTRY[key](self, self.p, self.streams[key])
         self._end_week()
@@ -113,6 +120,11 @@ class EcosystemModel(mesa.Model):
             self.step()
 
     # -- helpers the mechanisms share ------------------------------------------------------
+
+    @property
+    def ai_available(self) -> bool:
+        """True once any AI (commercial or public) has launched."""
+        return self.ai.launched or self.public_ai.launched
 
     def need_rate_by_cell(self) -> np.ndarray:
         """Total expected needs per week by (topic, AI user), shape (topics, 2).

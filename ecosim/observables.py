@@ -40,6 +40,8 @@ COLUMNS: dict[str, str] = {
     "ai_quality": "AI answer quality, mean over topics (0..1)",
     "ai_quality_served": "AI answer quality weighted by demand (0..1)",
     "ai_reputation": "AI quality as its users perceive it, weighted by demand (0..1)",
+    "public_ai_share": "share of needs the public AI served (part of ai_share)",
+    "public_ai_quality": "public AI answer quality, mean over topics (0..1)",
     "ai_adopters": "share of people who use the AI",
     "ai_generation": "number of AI training runs so far",
     "ai_retrained": "1 in weeks when a new AI generation was trained",
@@ -56,6 +58,8 @@ COLUMNS: dict[str, str] = {
     "provenance_newcomer": "share written by newcomers",
     "provenance_synthetic": "share written by the AI itself",
     "withheld_share": "share of the platforms' content withheld from AI training now",
+    "data_income": "platforms' weekly spending of income from AI data deals (per capita)",
+    "newcomer_support": "share by which paid newcomer support softens gatekeeping",
 }
 
 
@@ -79,6 +83,10 @@ class Flows:
         self.ai_answers = np.zeros((k, 2), dtype=np.int64)
         self.clicks = np.zeros((k, 2), dtype=np.int64)
         self.ai_ask_prob = np.zeros(k)
+        self.public_answers = np.zeros((k, 2), dtype=np.int64)
+        self.public_pick = np.zeros(k)
+        self.ai_reputation = np.zeros(k)
+        self.recognition = 1.0
         self.questions = np.zeros((k, 2), dtype=np.int64)
         self.effort_factor = np.ones((k, 2))
         self.need_rate_cell: np.ndarray | None = None
@@ -144,7 +152,9 @@ def weekly_record(model: EcosystemModel) -> dict[str, float]:
         "ai_share": float(week.ai_answers.sum() / needs) if needs else 0.0,
         "ai_quality": float(ai.quality.mean()),
         "ai_quality_served": float(ai.quality @ w),
-        "ai_reputation": float(ai.reputation @ w),
+        "ai_reputation": float(week.ai_reputation @ w),
+        "public_ai_share": float(week.public_answers.sum() / needs) if needs else 0.0,
+        "public_ai_quality": float(model.public_ai.quality.mean()),
         "ai_adopters": float(people.adopter.mean()),
         "ai_generation": float(ai.generation),
         "ai_retrained": float(ai.launched and ai.trained_week == model.week),
@@ -157,6 +167,8 @@ def weekly_record(model: EcosystemModel) -> dict[str, float]:
         "synthetic_share_qa": synthetic_share(qa),
         "synthetic_share_wiki": synthetic_share(wiki),
         "withheld_share": float(1.0 - available / content) if content > 0 else 0.0,
+        "data_income": float(model.data_income_spent),
+        "newcomer_support": float(model.newcomer_support),
     }
     for i, name in enumerate(GROUPS):
         row[f"provenance_{name}"] = float(ai.provenance[i])

@@ -44,7 +44,7 @@ from ecosim.registry import REGISTRY
 
 # Mechanisms whose work is per topic or per platform: both engines call them as they are.
 TOPIC_LEVEL = ("knowledge_drift", "data_leverage", "synthetic_content", "ai_retraining",
-               "attribution", "audience_motivation")
+               "attribution", "audience_motivation", "licensing")
 
 
 class Person(mesa.Agent):
@@ -98,15 +98,18 @@ class Person(mesa.Agent):
         lookups = {QA: qa_needs, WIKI: needs - qa_needs}
         for kind in (WIKI, QA):
             week.needs[t, a, kind] += lookups[kind]
-        uses_ai = a and m.ai.launched and m.on("source_choice")
+        uses_ai = a and m.ai_available and m.on("source_choice")
+        public = m.public_ai.launched
         if uses_ai:
             rng = m.streams["source_choice"]
             for kind, platform in ((WIKI, m.wiki), (QA, m.qa)):
-                prob = choice_probability(p, m.ai.reputation[t], platform.coverage[t],
+                prob = choice_probability(p, week.ai_reputation[t], platform.coverage[t],
                                           "ai.lookup_convenience")
                 to_ai = rng.binomial(lookups[kind], prob)
                 lookups[kind] -= to_ai
                 week.ai_answers[t, kind] += to_ai
+                if public:
+                    week.public_answers[t, kind] += rng.binomial(to_ai, week.public_pick[t])
         for kind in (WIKI, QA):
             week.lookups[t, a, kind] += lookups[kind]
         if not m.on("question_asking"):
@@ -116,6 +119,8 @@ class Person(mesa.Agent):
         if uses_ai:
             to_ai = rng.binomial(unmet, week.ai_ask_prob[t])
             week.ai_answers[t, QA] += to_ai
+            if public:
+                week.public_answers[t, QA] += rng.binomial(to_ai, week.public_pick[t])
             unmet -= to_ai
         week.questions[t, a] += rng.binomial(unmet, p["demand.ask_propensity"])
 
@@ -140,7 +145,7 @@ class Person(mesa.Agent):
         people.ever_contributed[self.row] = True
         m.recruits.append(self.row)
         if m.on("gatekeeping") and (m.streams["gatekeeping"].random()
-                                    >= reception_survival(m.p, m.week)):
+                                    >= reception_survival(m.p, m.week, m.newcomer_support)):
             m.flows.rejected += 1
             return
         people.contributor[self.row] = True
@@ -185,16 +190,17 @@ class ReferenceEcosystemModel(EcosystemModel):
     def step(self) -> None:
         """One week, phase by phase, each person acting in turn."""
         self.flows.reset()
-        self.ai.step()
+        for ai in self.ais:
+            ai.step()
         for key in WEEKLY_ORDER:
             if not self.on(key):
                 continue
             if key in TOPIC_LEVEL:
                 REGISTRY[key](self, self.p, self.streams[key])
-            elif key == "ai_adoption" and self.ai.launched:
+            elif key == "ai_adoption" and self.ai_available:
                 self.person_set.shuffle_do("consider_ai")
             elif key == "information_needs":
-                if self.ai.launched and self.on("source_choice"):
+                if self.ai_available and self.on("source_choice"):
                     update_reputation(self, self.p)
                 self.person_set.shuffle_do("seek_answers")
                 self.qa.questions = self.flows.questions.sum(axis=1).astype(np.float64)

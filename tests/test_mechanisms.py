@@ -126,7 +126,7 @@ def test_detection_removes_synthetic_content_from_training():
 
 def test_strike_withholds_content_and_lowers_ai_quality():
     base = run_scenario(small(), seed=5).timeseries
-    strike = run_scenario(small(leverage__strike_group="all", leverage__strike_fraction=0.99),
+    strike = run_scenario(small(leverage__a__group="all", leverage__a__fraction=0.99),
                           seed=5).timeseries
     after = strike.week >= 60
     assert strike.withheld_share[after].min() > 0.9

@@ -15,7 +15,8 @@ from .conftest import small
 VARIED = [k for k, p in SCHEMA.items()
           if p.kind in (int, float, bool)
           and not k.startswith(("run.", "population.", "world.topics", "regime.", "meta."))
-          and k not in ("ai.launch_week", "leverage.start_week", "leverage.end_week")]
+          and not k.endswith(("launch_week", "start_week", "end_week", "generation2_week",
+                                "generation3_week"))]
 
 
 def _value(key):
@@ -31,13 +32,18 @@ def _value(key):
 def parameter_sets(draw):
     keys = draw(st.lists(st.sampled_from(VARIED), min_size=1, max_size=12, unique=True))
     values = {k.replace(".", "__"): draw(_value(k)) for k in keys}
+    values["public_ai__launch_week"] = draw(st.integers(0, 60))
+    values["ai__generation2_week"] = draw(st.integers(0, 100))
     values["synthetic__training"] = draw(st.sampled_from(["replace", "accumulate"]))
-    values["leverage__strike_group"] = draw(st.sampled_from(
-        ["none", "core", "occasional", "newcomer", "all"]))
+    for c in ("a", "b"):
+        values[f"leverage__{c}__group"] = draw(st.sampled_from(
+            ["none", "core", "occasional", "newcomer", "all"]))
+        values[f"leverage__{c}__action"] = draw(st.sampled_from(["withhold", "redirect"]))
+        values[f"leverage__{c}__topics"] = draw(st.sampled_from(["all", "popular", "niche"]))
     return values
 
 
-SHARES = ["ai_share", "ai_quality", "ai_quality_served", "ai_reputation", "ai_adopters",
+SHARES = ["public_ai_share", "public_ai_quality", "ai_share", "ai_quality", "ai_quality_served", "ai_reputation", "ai_adopters",
           "coverage_qa", "coverage_wiki", "answered_share", "synthetic_share_qa",
           "synthetic_share_wiki", "withheld_share", "top1_share", "ever_contributed_share"]
 COUNTS = ["questions", "questions_popular", "answers", "edits", "contributions", "visits_qa",

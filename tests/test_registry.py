@@ -74,15 +74,21 @@ class RecordingParams(Params):
 
 
 def _reads_per_mechanism() -> dict[str, set[str]]:
-    scenario = small(synthetic__detection=0.2, leverage__strike_group="core",
-                     leverage__strike_fraction=0.5, attribution__share=0.5)
+    scenario = small(synthetic__detection=0.2, attribution__share=0.5,
+                     leverage__a__group="core", leverage__a__fraction=0.5,
+                     leverage__a__topics="popular",
+                     leverage__b__group="occasional", leverage__b__fraction=0.5,
+                     leverage__b__action="redirect", licensing__fee=1.0,
+                     public_ai__enabled=True, public_ai__launch_week=52,
+                     ai__generation2_week=70, ai__generation3_week=80)
     model = EcosystemModel(scenario, seed=1)
     for _ in range(40):  # just before the launch (week 52)
         model.step()
     reads: dict[str, set[str]] = {key: set() for key in WEEKLY_ORDER}
     for _ in range(50):  # through the launch and a retraining
         model.flows.reset()
-        model.ai.step()
+        for ai in model.ais:
+            ai.step()
         for key in WEEKLY_ORDER:
             recording = RecordingParams(model.p)
             saved, model.p = model.p, recording

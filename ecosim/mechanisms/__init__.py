@@ -20,6 +20,7 @@ WEEKLY_ORDER: tuple[str, ...] = (
     "attribution",         # cited links in every AI answer, look-ups and asks alike
     # Supply: effort follows audience; answers and edits; then who joins and who leaves.
     "audience_motivation",
+    "licensing",           # recognition paid by data income multiplies the effort
     "answering",
     "reader_recruitment",
     "gatekeeping",

@@ -39,6 +39,9 @@ declare(
     Param("attribution.share", 0.0, "share 0..1",
           "Share of AI answers that cite their source platform with a link.", 0.0, 1.0,
           group="interventions"),
+    Param("public_ai.attribution_share", 1.0, "share 0..1",
+          "Share of the public AI's answers that cite their source with a link.", 0.0, 1.0,
+          group="interventions"),
     Param("attribution.click_rate", 0.01, "share 0..1",
           "Chance a reader follows a cited link to the platform (E-pew-clicks: 1%).",
           0.0, 1.0, group="interventions"),
@@ -63,21 +66,26 @@ declare(
     parameters=["ai.retrain_interval", "ai.cutoff_lag_weeks", "ai.capability",
                 "ai.data_value_exponent", "ai.best_case_data", "synthetic.content_value",
                 "platforms.qa_coverage_scale", "platforms.wiki_coverage_scale",
-                "demand.qa_share", "mechanisms.ai_retraining"],
+                "demand.qa_share", "mechanisms.ai_retraining", "public_ai.capability",
+                "public_ai.opt_in", "ai.generation2_week", "ai.generation2_capability", "ai.generation3_week",
+                "ai.generation3_capability"],
     assumptions=["A topic's answers go stale at the demand-weighted mix of its Q&A and "
-                 "encyclopedic drift rates."],
+                 "encyclopedic drift rates.",
+                 "A more capable generation (ai.generation2_week, ai.generation3_week) is a "
+                 "new training run at the new capability.",
+                 "The public AI retrains on the same schedule, on opted-in content only."],
 )
 def ai_retraining(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
     """Train a new generation when due; otherwise let the current one go stale."""
-    ai = model.ai
-    if not ai.launched:
-        return
-    if ai.retrain_due(p):
-        ai.train(p)
     share = p["demand.qa_share"]
     drift = share * model.qa.drift + (1.0 - share) * model.wiki.drift
-    age = model.week - ai.trained_week + p["ai.cutoff_lag_weeks"]
-    ai.quality = ai.quality_at_training * np.exp(-drift * age)
+    for ai in model.ais:
+        if not ai.launched:
+            continue
+        if ai.retrain_due(p):
+            ai.train(p)
+        age = model.week - ai.trained_week + p["ai.cutoff_lag_weeks"]
+        ai.quality = ai.quality_at_training * np.exp(-drift * age)
 
 
 @mechanism(
@@ -93,7 +101,9 @@ def ai_retraining(model: EcosystemModel, p: Params, rng: np.random.Generator) ->
               Cite("T-replace-vs-accumulate", "the target pattern")],
     targets=["T-replace-vs-accumulate"],
     parameters=["synthetic.post_share", "synthetic.training", "synthetic.collapse_rate",
-                "synthetic.detection", "ai.retrain_interval", "mechanisms.ai_retraining"],
+                "synthetic.detection", "ai.retrain_interval", "mechanisms.ai_retraining",
+                "ai.capability", "public_ai.capability", "public_ai.opt_in", "ai.generation2_week", "ai.generation2_capability", "ai.generation3_week",
+                "ai.generation3_capability"],
     assumptions=["A generation's error grows by collapse_rate x (synthetic share of its "
                  "training data), divided by g^2 for accumulated data (Gerstgrasser's "
                  "linear-model result taken as the form).",
@@ -102,10 +112,8 @@ def ai_retraining(model: EcosystemModel, p: Params, rng: np.random.Generator) ->
 )
 def synthetic_content(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
     """Add AI-written posts; before a retraining, add the collapse error of its data."""
-    ai = model.ai
-    if not ai.launched:
+    if not model.ai_available:
         return
-    ai.withheld[:, SYNTHETIC] = p["synthetic.detection"]
     adopters = model.people.adopter.mean() if model.people.size else 0.0
     s = p["synthetic.post_share"] * adopters
     n = model.people.size
@@ -115,31 +123,38 @@ def synthetic_content(model: EcosystemModel, p: Params, rng: np.random.Generator
         new[:, SYNTHETIC] = posts / n
         platform.add_content(new)
         platform.synthetic_posts = posts.astype(np.float64)
-    if ai.retrain_due(p):
-        qa, wiki = ai.training_data()
-        total = qa.sum() + wiki.sum()
-        sigma = (qa[:, SYNTHETIC].sum() + wiki[:, SYNTHETIC].sum()) / total if total > 0 else 0.0
-        g = ai.generation + 1
-        step = p["synthetic.collapse_rate"] * sigma
-        ai.collapse_error += step if p["synthetic.training"] == "replace" else step / g**2
-        ai.training_synthetic_share = sigma
+    for ai in model.ais:
+        if not ai.launched:
+            continue
+        ai.withheld[:, SYNTHETIC] = p["synthetic.detection"]
+        if ai.retrain_due(p):
+            qa, wiki = ai.training_data()
+            total = qa.sum() + wiki.sum()
+            sigma = ((qa[:, SYNTHETIC].sum() + wiki[:, SYNTHETIC].sum()) / total
+                     if total > 0 else 0.0)
+            g = ai.generation + 1
+            step = p["synthetic.collapse_rate"] * sigma
+            ai.collapse_error += step if p["synthetic.training"] == "replace" else step / g**2
+            ai.training_synthetic_share = sigma
 
 
 @mechanism(
     key="attribution",
-    summary="A share of AI answers cite the source platform; a few readers follow the link.",
+    summary="A share of AI answers cite the source platform (all of the public AI's, by "
+            "default); a few readers follow the link.",
     intent="Attribution and public AI: an AI that sends readers back restores part of the "
            "platforms' audience.",
     evidence=[Cite("E-pew-clicks", "readers follow a link inside an AI summary in 1% of "
                    "visits (attribution.click_rate)")],
     targets=["T-SO-visits"],
-    parameters=["attribution.share", "attribution.click_rate"],
+    parameters=["attribution.share", "attribution.click_rate", "public_ai.attribution_share"],
 )
 def attribution(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
     """Send the clicks on cited links to the platforms as visits."""
     week = model.flows
-    rate = p["attribution.share"] * p["attribution.click_rate"]
-    if rate <= 0 or not model.ai.launched:
-        return
-    clicks = rng.binomial(week.ai_answers.astype(np.int64), rate)
-    week.clicks[:] = clicks
+    click = p["attribution.click_rate"]
+    commercial = (week.ai_answers - week.public_answers).astype(np.int64)
+    if model.ai.launched and p["attribution.share"] * click > 0:
+        week.clicks += rng.binomial(commercial, p["attribution.share"] * click)
+    if model.public_ai.launched and p["public_ai.attribution_share"] * click > 0:
+        week.clicks += rng.binomial(week.public_answers, p["public_ai.attribution_share"] * click)

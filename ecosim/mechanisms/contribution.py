@@ -79,10 +79,12 @@ def recruitment_hazard(p: Params, motivation, need_rate, visits_per_need, answer
 
 
 @rule
-def reception_survival(p: Params, week: int) -> float:
-    """Chance a newcomer survives the gatekeepers' reception of their first contributions."""
+def reception_survival(p: Params, week: int, support: float = 0.0) -> float:
+    """Chance a newcomer survives the gatekeepers' reception of their first contributions;
+    newcomer support (paid from data income) softens the reception by the share ``support``."""
     years = max(week, 0) / 52.0
     harsh = min(1.0, p["gatekeeping.harshness"] + p["gatekeeping.growth_per_year"] * years)
+    harsh *= 1.0 - support
     return (1.0 - p["gatekeeping.revert_survival_cost"] * harsh) ** p["gatekeeping.first_contributions"]
 
 
@@ -249,7 +251,7 @@ def gatekeeping(model: EcosystemModel, p: Params, rng: np.random.Generator) -> N
     recruits = week.recruits
     if len(recruits) == 0:
         return
-    survive = reception_survival(p, model.week)
+    survive = reception_survival(p, model.week, model.newcomer_support)
     rejected = recruits[rng.random(len(recruits)) >= survive]
     model.people.contributor[rejected] = False
     week.rejected = len(rejected)

@@ -42,6 +42,12 @@ declare(
     Param("ai.initial_reputation", 0.6, "share 0..1",
           "Quality the AI's first users expect at launch (before experience).", 0.0, 1.0,
           group="ai"),
+    Param("public_ai.error_overlook", 0.2, "share 0..1",
+          "Share of the public AI's wrong answers users miss; lower than the commercial AI's "
+          "because it shows its sources (form only).", 0.0, 1.0, group="interventions"),
+    Param("public_ai.convenience", -0.5, "logit",
+          "Pull of the public AI over the commercial one at equal perceived quality.",
+          -10.0, 10.0, group="interventions"),
     Param("ai.innovation", 0.004, "share per week",
           "Bass innovation: weekly chance a non-user adopts the AI on their own.", 0.0, 1.0,
           group="ai"),
@@ -115,39 +121,59 @@ def information_needs(model: EcosystemModel, p: Params, rng: np.random.Generator
     ],
     targets=["T-SO-gap", "T-SO-visits", "T-traffic-lt-posts", "T-popular-topics"],
     parameters=["ai.choice_sensitivity", "ai.lookup_convenience", "ai.ask_convenience",
-                "ai.error_overlook", "ai.reputation_learning", "ai.initial_reputation"],
+                "ai.error_overlook", "ai.reputation_learning", "ai.initial_reputation",
+                "public_ai.error_overlook", "public_ai.convenience"],
     assumptions=["Perceived quality is shared within a topic community (word of mouth) and "
                  "learned from experience at a fixed rate.",
+                 "With a public AI beside the commercial one, AI users pick between them by "
+                 "perceived quality (logit) and compare the platform with the AI they'd pick.",
                  "Asking a question costs more (waiting, possible rejection) than a look-up, "
                  "so the AI's pull is stronger at the asking stage (ai.ask_convenience)."],
 )
 def source_choice(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
     """Divert AI users' look-ups to the AI; set the chance they ask it rather than post."""
-    ai, week = model.ai, model.flows
-    if not ai.launched:
+    week = model.flows
+    if not model.ai_available:
         return
     update_reputation(model, p)
+    public = model.public_ai.launched
     for kind, platform in ((WIKI, model.wiki), (QA, model.qa)):
-        prob = choice_probability(p, ai.reputation, platform.coverage, "ai.lookup_convenience")
+        prob = choice_probability(p, week.ai_reputation, platform.coverage,
+                                  "ai.lookup_convenience")
         to_ai = rng.binomial(week.lookups[:, 1, kind], prob)
         week.lookups[:, 1, kind] -= to_ai
         week.ai_answers[:, kind] += to_ai
+        if public:
+            week.public_answers[:, kind] += rng.binomial(to_ai, week.public_pick)
 
 
 def update_reputation(model: EcosystemModel, p: Params) -> None:
-    """Move each community's perceived AI quality toward what its users experience, and
-    set the week's chance that an AI user asks the AI rather than posting a question.
+    """Move each community's perceived quality of each AI toward what its users experience;
+    set which AI users pick (public or commercial) and the chance they ask an AI rather
+    than post a question.
 
     The topic-level half of ``source_choice``, shared by both engines.
     """
-    ai = model.ai
-    perceived = ai.quality + p["ai.error_overlook"] * (1.0 - ai.quality)
-    if ai.reputation_age == 0:
-        ai.reputation[:] = p["ai.initial_reputation"]
-    ai.reputation += p["ai.reputation_learning"] * (perceived - ai.reputation)
-    ai.reputation_age += 1
-    model.flows.ai_ask_prob[:] = choice_probability(p, ai.reputation, model.qa.answered_share,
-                                                    "ai.ask_convenience")
+    week, com, pub = model.flows, model.ai, model.public_ai
+    for ai in model.ais:
+        if not ai.launched:
+            continue
+        overlook = p["public_ai.error_overlook"] if ai.public else p["ai.error_overlook"]
+        perceived = ai.quality + overlook * (1.0 - ai.quality)
+        if ai.reputation_age == 0:
+            ai.reputation[:] = p["ai.initial_reputation"]
+        ai.reputation += p["ai.reputation_learning"] * (perceived - ai.reputation)
+        ai.reputation_age += 1
+    if pub.launched and com.launched:
+        week.public_pick[:] = choice_probability(p, pub.reputation, com.reputation,
+                                                 "public_ai.convenience")
+        week.ai_reputation[:] = (week.public_pick * pub.reputation
+                                 + (1.0 - week.public_pick) * com.reputation)
+    else:
+        week.public_pick[:] = 1.0 if pub.launched else 0.0
+        week.ai_reputation[:] = (pub if pub.launched else com).reputation
+    week.ai_ask_prob[:] = choice_probability(p, week.ai_reputation, model.qa.answered_share,
+                                             "ai.ask_convenience")
 
 
 @mechanism(
@@ -164,7 +190,7 @@ def update_reputation(model: EcosystemModel, p: Params) -> None:
 )
 def ai_adoption(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
     """Non-users adopt with chance innovation + imitation x (share of ties who adopted)."""
-    if not model.ai.launched:
+    if not model.ai_available:
         return
     people = model.people
     adopted_ties = people.neighbour_count(people.adopter)
@@ -195,6 +221,8 @@ def question_asking(model: EcosystemModel, p: Params, rng: np.random.Generator) 
     unmet = rng.binomial(week.lookups[..., QA], (1.0 - qa.coverage)[:, None])
     to_ai = rng.binomial(unmet[:, 1], week.ai_ask_prob)
     week.ai_answers[:, QA] += to_ai
+    if model.public_ai.launched:
+        week.public_answers[:, QA] += rng.binomial(to_ai, week.public_pick)
     unmet[:, 1] -= to_ai
     week.questions[:] = rng.binomial(unmet, p["demand.ask_propensity"])
     qa.questions = week.questions.sum(axis=1).astype(np.float64)

@@ -40,8 +40,9 @@ def knowledge_drift(model: EcosystemModel, p: Params, rng: np.random.Generator) 
         for platform in (model.qa, model.wiki):
             platform.content[renewed] = 0.0
             platform.content_age[renewed] = 0.0
-        model.ai.quality_at_training[renewed] = 0.0
-        model.ai.quality[renewed] = 0.0
+        for ai in model.ais:
+            ai.quality_at_training[renewed] = 0.0
+            ai.quality[renewed] = 0.0
         model.topics.born_week[renewed] = model.week
     model.flows.renewed_topics = len(renewed)
     model.refresh_coverage()

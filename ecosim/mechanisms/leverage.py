@@ -1,4 +1,13 @@
-"""Data leverage: contributors withhold their content from the AI's training."""
+"""Data leverage: contributors' collective power over the AI's training data, and money
+flowing back from the AI to the platforms.
+
+Two collectives (``leverage.a.*`` and ``leverage.b.*``) can act at once. Each is a share of a
+contributor group (or of all contributors) on some topics that, for a stretch of weeks,
+withholds its content from the commercial AI's training (a data strike or opt-out) or
+redirects it to the public AI (conscious data contribution). Licensing fees, and the public
+AI's revenue sharing, pay platforms per unit of training data; platforms spend the money on
+newcomer support and on recognising contributors.
+"""
 
 from __future__ import annotations
 
@@ -6,50 +15,138 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ecosim.platforms import GROUPS
+from ecosim.platforms import GROUPS, SYNTHETIC
 from ecosim.registry import Cite, mechanism
 from ecosim.schema import Param, Params, declare
 
 if TYPE_CHECKING:
     from ecosim.model import EcosystemModel
 
+COLLECTIVES = ("a", "b")
+
+for _c in COLLECTIVES:
+    declare(
+        Param(f"leverage.{_c}.group", "none", "group",
+              f"Collective {_c}: whose content it controls (a contributor group or all).",
+              choices=("none", "core", "occasional", "newcomer", "all"), group="interventions"),
+        Param(f"leverage.{_c}.fraction", 0.0, "share 0..1",
+              f"Collective {_c}: share of that group's content it controls.", 0.0, 1.0,
+              group="interventions"),
+        Param(f"leverage.{_c}.topics", "all", "topics",
+              f"Collective {_c}: on which topics (all, the most popular tenth, or the rest).",
+              choices=("all", "popular", "niche"), group="interventions"),
+        Param(f"leverage.{_c}.action", "withhold", "action",
+              f"Collective {_c}: withhold the content from the commercial AI (strike) or "
+              "also redirect it to the public AI.", choices=("withhold", "redirect"),
+              group="interventions"),
+        Param(f"leverage.{_c}.start_week", 0, "week", f"Collective {_c}: first week.", 0,
+              100_000, group="interventions"),
+        Param(f"leverage.{_c}.end_week", 100_000, "week",
+              f"Collective {_c}: week it stops (exclusive).", 0, 100_000, group="interventions"),
+    )
+
 declare(
-    Param("leverage.strike_group", "none", "group",
-          "Who withholds content from AI training: nobody, a contributor group, or all.",
-          choices=("none", "core", "occasional", "newcomer", "all"), group="interventions"),
-    Param("leverage.strike_fraction", 0.0, "share 0..1",
-          "Share of the striking group's content withheld from training.", 0.0, 1.0,
-          group="interventions"),
-    Param("leverage.start_week", 0, "week", "Week the strike begins.", 0, 100_000,
-          group="interventions"),
-    Param("leverage.end_week", 100_000, "week", "Week the strike ends (exclusive).", 0,
-          100_000, group="interventions"),
+    Param("licensing.fee", 0.0, "budget units per unit of data",
+          "What the commercial AI pays platforms per unit of training data at each training "
+          "run.", 0.0, 1000.0, group="interventions"),
+    Param("public_ai.revenue_share", 1.0, "budget units per unit of data",
+          "What the public AI pays platforms per unit of opted-in training data.", 0.0,
+          1000.0, group="interventions"),
+    Param("licensing.newcomer_share", 0.5, "share 0..1",
+          "Share of the platforms' data income spent on newcomer support (the rest on "
+          "recognising contributors).", 0.0, 1.0, group="interventions"),
+    Param("licensing.support_effect", 0.5, "share 0..1",
+          "Largest cut in gatekeeping harshness that newcomer support (mentors, better "
+          "onboarding) can buy.", 0.0, 1.0, group="interventions"),
+    Param("licensing.recognition_effect", 0.1, "share",
+          "Largest rise in contribution effort that recognition can buy (E-motives: only "
+          "5-30% of contributors respond to badges).", 0.0, 1.0, group="interventions"),
+    Param("licensing.half_budget", 0.05, "budget units per capita per week",
+          "Weekly spending at which support and recognition reach half their effect.",
+          0.0001, 100.0, group="interventions"),
 )
+
+
+def _topic_mask(choice: str, popularity: np.ndarray) -> np.ndarray:
+    popular = np.zeros(len(popularity), dtype=bool)
+    popular[np.argsort(-popularity, kind="stable")[: max(1, len(popularity) // 10)]] = True
+    return {"all": np.ones(len(popularity), dtype=bool), "popular": popular,
+            "niche": ~popular}[choice]
 
 
 @mechanism(
     key="data_leverage",
-    summary="A group of contributors withholds a share of its content from the AI's "
-            "training data while a strike lasts.",
-    intent="Collective bargaining with data: data strikes and opt-outs lower the AI's "
-           "quality where the withheld data mattered.",
-    evidence=[Cite("E-data-leverage", "strikes and opt-outs as levers; their effect size "
-                   "is not established", form_only=True),
+    summary="Collectives of contributors withhold their content from the commercial AI's "
+            "training, or redirect it to the public AI, while their action lasts.",
+    intent="Collective bargaining with data: data strikes, opt-outs and conscious data "
+           "contribution lower one AI's quality and raise another's where the data mattered.",
+    evidence=[Cite("E-data-leverage", "strikes, opt-outs and conscious data contribution "
+                   "as levers; their effect size is not established", form_only=True),
+              Cite("E-collectives", "collectives interfere with each other: overlapping "
+                   "shares combine as 1 - (1-a)(1-b)", form_only=True),
               Cite("E-data-value", "a concave data-value curve limits what a small strike "
                    "can do")],
     targets=[],
-    parameters=["leverage.strike_group", "leverage.strike_fraction", "leverage.start_week",
-                "leverage.end_week"],
-    assumptions=["A strike withholds the group's share of content on every topic; content "
-                 "is attributed to the group its author belonged to when writing."],
+    parameters=[f"leverage.{c}.{k}" for c in COLLECTIVES
+                for k in ("group", "fraction", "topics", "action", "start_week", "end_week")],
+    assumptions=["A collective controls the given share of its group's content on every "
+                 "chosen topic; content belongs to the group its author was in when writing.",
+                 "Collectives overlap at random: their shares combine as independent events."],
 )
 def data_leverage(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
-    """Set the withheld share of each human group's content for this week."""
-    ai = model.ai
-    human = len(GROUPS) - 1
-    ai.withheld[:, :human] = 0.0
-    group = p["leverage.strike_group"]
-    if group == "none" or not (p["leverage.start_week"] <= model.week < p["leverage.end_week"]):
-        return
-    cols = slice(0, human) if group == "all" else GROUPS.index(group)
-    ai.withheld[:, cols] = p["leverage.strike_fraction"]
+    """Set this week's withheld (commercial AI) and redirected (public AI) shares."""
+    human = SYNTHETIC
+    keep_com = np.ones((model.topics.count, human))
+    keep_pub = np.ones((model.topics.count, human))
+    for c in COLLECTIVES:
+        group = p[f"leverage.{c}.group"]
+        if group == "none" or not (p[f"leverage.{c}.start_week"] <= model.week
+                                   < p[f"leverage.{c}.end_week"]):
+            continue
+        share = np.zeros((model.topics.count, human))
+        cols = slice(0, human) if group == "all" else GROUPS.index(group)
+        share[_topic_mask(p[f"leverage.{c}.topics"], model.topics.popularity), cols] = p[
+            f"leverage.{c}.fraction"]
+        keep_com *= 1.0 - share
+        if p[f"leverage.{c}.action"] == "redirect":
+            keep_pub *= 1.0 - share
+    model.ai.withheld[:, :human] = 1.0 - keep_com
+    model.public_ai.redirected_in[:, :human] = 1.0 - keep_pub
+
+
+@mechanism(
+    key="licensing",
+    summary="AIs pay platforms per unit of training data; platforms spend it on newcomer "
+            "support (milder gatekeeping) and on recognising contributors (more effort).",
+    intent="Licensing deals and revenue sharing: money flows back from the AI to the "
+           "commons, and the commons spends it where the evidence says volunteers respond.",
+    evidence=[Cite("E-motives", "only 5-30% of badge earners respond to badges: "
+                   "recognition buys a modest rise in effort (licensing.recognition_effect)"),
+              Cite("E-retention", "each revert lowers newcomer survival by about 15%: "
+                   "support that softens reception keeps newcomers"),
+              Cite("E-halfaker", "harsh reception of newcomers is a cause of decline"),
+              Cite("E-wmf-loop", "fewer visits mean fewer volunteers and donors: income "
+                   "from AI use replaces part of it", form_only=True)],
+    targets=[],
+    parameters=["licensing.fee", "public_ai.revenue_share", "licensing.newcomer_share",
+                "licensing.support_effect", "licensing.recognition_effect",
+                "licensing.half_budget"],
+    assumptions=["Income from a training run is spent evenly over the following 26 weeks "
+                 "(a budget that decays by 1/26 a week).",
+                 "Effects saturate: spending s buys effect x s/(s + half_budget)."],
+)
+def licensing(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+    """Collect fees at training runs, spend the budget, set this week's support levels."""
+    week = model.flows
+    fees = {"ai": p["licensing.fee"], "public_ai": p["public_ai.revenue_share"]}
+    for ai in model.ais:
+        if ai.launched and ai.trained_week == model.week:
+            model.data_income_budget += fees[ai.key] * ai.training_volume
+    spend = model.data_income_budget / 26.0
+    model.data_income_budget -= spend
+    model.data_income_spent = spend
+    level = spend / (spend + p["licensing.half_budget"])
+    newcomer = p["licensing.newcomer_share"]
+    model.newcomer_support = p["licensing.support_effect"] * level * newcomer
+    week.recognition = 1.0 + p["licensing.recognition_effect"] * level * (1.0 - newcomer)
+    week.effort_factor *= week.recognition
