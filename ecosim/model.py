@@ -17,6 +17,7 @@ mechanisms that do not involve the AI line up between the two worlds.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 
 import mesa
 import numpy as np
@@ -71,11 +72,11 @@ class EcosystemModel(mesa.Model):
             scenario = scenario.with_values({"run.seed": seed})
         p = scenario.params
         super().__init__(scenario=scenario)
-        # One random stream per mechanism, spawned from the model's generator: switching a
-        # mechanism off, or the AI, leaves the other mechanisms' draws where they were
-        # (common random numbers for paired and ablation runs).
-        self.streams = dict(zip(mechanisms.WEEKLY_ORDER,
-                                self.rng.spawn(len(mechanisms.WEEKLY_ORDER)), strict=True))
+        # One random stream per mechanism, a child of the model's seed keyed by the
+        # mechanism's name: switching a mechanism off, or the AI, leaves the other
+        # mechanisms' draws where they were (common random numbers for paired and ablation
+        # runs), and adding a mechanism does not reshuffle the others' streams.
+        self.streams = {key: _child_generator(self.rng, key) for key in mechanisms.WEEKLY_ORDER}
         self.scenario_source = scenario.source
         self.p: Params = p
         self.week = -p["run.burn_in_weeks"]
@@ -193,6 +194,13 @@ class EcosystemModel(mesa.Model):
         if self.week >= 0:
             self.record = weekly_record(self)
             self.datacollector.collect(self)
+
+
+def _child_generator(rng: np.random.Generator, key: str) -> np.random.Generator:
+    """A generator derived from ``rng``'s seed sequence and a stable name."""
+    seq = rng.bit_generator.seed_seq
+    child = np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, zlib.crc32(key.encode())))
+    return np.random.Generator(type(rng.bit_generator)(child))
 
 
 def _reporter(name: str):
