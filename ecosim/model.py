@@ -190,7 +190,7 @@ class EcosystemModel(mesa.Model):
         members = self.people.people_per_topic
         self.qa.end_week(self.p, members)
         self.wiki.end_week(self.p, members)
-        people.tenure[people.contributor] += 1
+        people.tenure += people.contributor
         if self.week >= 0:
             self.record = weekly_record(self)
             self.datacollector.collect(self)

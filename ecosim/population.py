@@ -60,13 +60,16 @@ class People:
             usual audience (float32, lognormal).
         home_qa: True if the person contributes to the Q&A platform, False for the
             encyclopedia.
-        adopter: True once the person uses the AI.
+        adopter: True once the person uses the AI (change it with :meth:`add_adopters`).
         adoption_rank: Uniform rank; people ranked below ``ai.adoption_ceiling`` may adopt.
-        contributor: True while the person is an active contributor.
+        contributor: True while the person is an active contributor (change it with
+            :meth:`set_contributors`, which keeps the tie counts).
         tenure: Weeks since the person (last) became a contributor; -1 if never.
         ever_contributed: True once the person has contributed at least once.
         effort: Expected contributions this week (0 for non-contributors).
         adj: Symmetric sparse adjacency matrix of the social network (CSR, float32).
+        contributor_ties: Number of each person's ties who are contributors.
+        adopted_ties: Number of each person's ties who use the AI.
         cohesion: Per-topic multiplier of tie density (mean 1).
     """
 
@@ -97,16 +100,40 @@ class People:
         self.people_per_topic = np.bincount(self.topic, minlength=k).astype(np.float64)
         self.cohesion, self.adj = _homophilous_network(p, self.topic, k, rng)
         self.degree = np.asarray(self.adj.sum(axis=1)).ravel().astype(np.float32)
+        self.contributor_ties = self.neighbour_count(self.contributor)
+        self.adopted_ties = np.zeros(n, dtype=np.float32)
+        # Static parts of per-person weekly quantities, computed once.
+        self.need_motivation = self.motivation * self.need_rate
+        self.home_cell = self.topic * 4 + self.home_qa.astype(np.int32)
 
-    def neighbour_count(self, flags: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """Number of each person's ties for which ``flags`` is true (one sparse product).
+    def neighbour_count(self, flags: np.ndarray) -> np.ndarray:
+        """Number of each person's ties for which ``flags`` is true (one sparse product)."""
+        return self.adj @ flags.astype(np.float32)
 
-        Args:
-            flags: Boolean column over people.
-            rows: If given, only these people's counts are computed.
-        """
-        adj = self.adj if rows is None else self.adj[rows]
-        return adj @ flags.astype(np.float32)
+    def set_contributors(self, rows: np.ndarray, value: bool) -> None:
+        """Make ``rows`` contributors (or not), keeping everyone's contributor-tie count."""
+        rows = np.asarray(rows)
+        changed = rows[self.contributor[rows] != value]
+        self.contributor[changed] = value
+        self._shift_ties(self.contributor_ties, changed, 1.0 if value else -1.0)
+
+    def add_adopters(self, rows: np.ndarray) -> None:
+        """Make ``rows`` AI users, keeping everyone's count of ties who use the AI."""
+        rows = np.asarray(rows)
+        changed = rows[~self.adopter[rows]]
+        self.adopter[changed] = True
+        self._shift_ties(self.adopted_ties, changed, 1.0)
+
+    def _shift_ties(self, counts: np.ndarray, changed: np.ndarray, delta: float) -> None:
+        # Only the neighbours of people who changed need updating: far cheaper than a
+        # sparse product over the whole network every week.
+        if len(changed) == 0:
+            return
+        neighbours = self.adj[changed].indices
+        if len(neighbours) > self.size // 8:
+            counts += delta * np.bincount(neighbours, minlength=self.size).astype(np.float32)
+        else:
+            np.add.at(counts, neighbours, np.float32(delta))
 
     def social_network(self) -> nx.Graph:
         """The social network as a networkx graph (for analysis; slow beyond ~10^5 people)."""

@@ -86,7 +86,7 @@ class Person(mesa.Agent):
         else:
             share = sum(n.adopter for n in self.neighbours) / len(self.neighbours)
         if m.streams["ai_adoption"].random() < adoption_hazard(m.p, share):
-            people.adopter[self.row] = True
+            people.add_adopters([self.row])
 
     def seek_answers(self) -> None:
         """information_needs, source_choice and question_asking for one person's week."""
@@ -148,7 +148,7 @@ class Person(mesa.Agent):
                                     >= reception_survival(m.p, m.week, m.newcomer_support)):
             m.flows.rejected += 1
             return
-        people.contributor[self.row] = True
+        people.set_contributors([self.row], True)
         people.tenure[self.row] = 0
 
     def consider_leaving(self) -> None:
@@ -162,7 +162,7 @@ class Person(mesa.Agent):
         hazard = churn_hazard(m.p, newcomer, platform.audience_ratio()[self.topic], ties,
                               self.motivation)
         if m.streams["contributor_churn"].random() < -math.expm1(-float(hazard)):
-            m.people.contributor[self.row] = False
+            m.people.set_contributors([self.row], False)
             m.flows.departures += 1
 
 

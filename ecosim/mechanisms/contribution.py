@@ -223,11 +223,10 @@ def reader_recruitment(model: EcosystemModel, p: Params, rng: np.random.Generato
     per_need = recruitment_hazard(p, 1.0, 1.0, visits_per_need, answered_per_need,
                                   act[:, None, :])
     cand = np.flatnonzero(~people.contributor)
-    t = people.topic[cand]
-    hazard = (people.motivation[cand] * people.need_rate[cand]
-              * per_need[t, people.adopter[cand].astype(np.intp), people.home_qa[cand].astype(np.intp)])
+    cell = people.home_cell[cand] + 2 * people.adopter[cand]  # (topic, adopter, home) flat
+    hazard = people.need_motivation[cand] * per_need.ravel()[cell]
     joins = cand[rng.random(len(cand), dtype=np.float32) < -np.expm1(-hazard)]
-    people.contributor[joins] = True
+    people.set_contributors(joins, True)
     people.tenure[joins] = 0
     people.ever_contributed[joins] = True
     week.recruits = joins
@@ -253,7 +252,7 @@ def gatekeeping(model: EcosystemModel, p: Params, rng: np.random.Generator) -> N
         return
     survive = reception_survival(p, model.week, model.newcomer_support)
     rejected = recruits[rng.random(len(recruits)) >= survive]
-    model.people.contributor[rejected] = False
+    model.people.set_contributors(rejected, False)
     week.rejected = len(rejected)
 
 
@@ -283,9 +282,9 @@ def contributor_churn(model: EcosystemModel, p: Params, rng: np.random.Generator
     t = people.topic[who]
     home_qa = people.home_qa[who]
     audience = np.where(home_qa, model.qa.audience_ratio()[t], model.wiki.audience_ratio()[t])
-    ties = people.neighbour_count(people.contributor)[who]
+    ties = people.contributor_ties[who]
     newcomer = people.tenure[who] < p["contributors.newcomer_weeks"]
     hazard = churn_hazard(p, newcomer, audience, ties, people.motivation[who])
     leave = who[rng.random(len(who)) < -np.expm1(-hazard)]
-    people.contributor[leave] = False
+    people.set_contributors(leave, False)
     model.flows.departures = len(leave)

@@ -193,13 +193,12 @@ def ai_adoption(model: EcosystemModel, p: Params, rng: np.random.Generator) -> N
     if not model.ai_available:
         return
     people = model.people
-    adopted_ties = people.neighbour_count(people.adopter)
-    share = adopted_ties / np.maximum(people.degree, 1.0)
+    share = people.adopted_ties / np.maximum(people.degree, 1.0)
     hazard = adoption_hazard(p, share)
     could = ~people.adopter & (people.adoption_rank < p["ai.adoption_ceiling"])
-    new = could & (rng.random(people.size, dtype=np.float32) < hazard)
-    people.adopter |= new
-    model.flows.new_adopters = int(new.sum())
+    new = np.flatnonzero(could & (rng.random(people.size, dtype=np.float32) < hazard))
+    people.add_adopters(new)
+    model.flows.new_adopters = len(new)
 
 
 @mechanism(
