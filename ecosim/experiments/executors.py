@@ -1,0 +1,112 @@
+"""Where sweep runs execute: every back-end is a ``concurrent.futures.Executor``.
+
+The sweep submits batches of runs and reads finished futures; it does not care whether a
+batch ran in this process, in a local process pool or on a Dask worker elsewhere. Each
+back-end here is a context manager yielding the executor and how many batches it runs at
+once (used to size the batches).
+
+Dask workers started by hand or on a cluster need the same ecosim (and Python packages)
+installed; see ``docs/sweeps.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+BACKENDS = ("local", "dask", "inline")
+"""``local``: a process pool on this machine; ``dask``: dask.distributed (a LocalCluster,
+or the scheduler given); ``inline``: this process, one run after another (debugging, tests)."""
+
+
+class InlineExecutor(Executor):
+    """Runs each call at submit time in this process (no pickling, no parallelism)."""
+
+    def submit(self, fn, /, *args: Any, **kwargs: Any) -> Future:
+        """Run ``fn(*args, **kwargs)`` now and return its finished future."""
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:  # noqa: BLE001 - the future carries it, like a pool's
+            if isinstance(err, KeyboardInterrupt):
+                raise
+            future.set_exception(err)
+        return future
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group; the parent alone decides to stop, saves what
+    # finished and shuts the pool down, so workers must not die mid-write on their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def available_cores() -> int:
+    """Cores this process may use (respects CPU affinity, e.g. under Slurm or taskset)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def open_executor(backend: str = "local", workers: int | None = None,
+                  scheduler: str | None = None) -> Iterator[tuple[Executor, int]]:
+    """Start a back-end and yield ``(executor, slots)``; shut it down on exit.
+
+    Args:
+        backend: One of :data:`BACKENDS`.
+        workers: Worker processes (local pool or LocalCluster); None: all cores.
+        scheduler: Address of a running Dask scheduler (``tcp://host:8786``); with it,
+            ``workers`` is ignored and the scheduler's workers are used.
+
+    Yields:
+        The executor and the number of runs it executes at once.
+    """
+    workers = workers or available_cores()
+    if backend == "inline":
+        yield InlineExecutor(), 1
+    elif backend == "local":
+        # fork starts workers in milliseconds with ecosim already imported (a spawned
+        # worker spends ~0.6 s importing Mesa); results do not depend on the start method.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        pool = ProcessPoolExecutor(max_workers=workers,
+                                   mp_context=multiprocessing.get_context(method),
+                                   initializer=_ignore_sigint)
+        try:
+            yield pool, workers
+        except KeyboardInterrupt:
+            # Stop now rather than after the running batches: the sweep has saved what
+            # finished, and whatever was running will simply run again on resume.
+            processes = list((pool._processes or {}).values())  # no public terminate in 3.12
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    elif backend == "dask":
+        from distributed import Client, LocalCluster
+
+        cluster = None
+        if scheduler:
+            client = Client(scheduler, timeout="20s")
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)
+        try:
+            slots = sum(client.nthreads().values()) or workers
+            # pure=False: two batches with equal arguments are still two jobs
+            yield client.get_executor(pure=False), slots
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    else:
+        raise ValueError(f"unknown backend {backend!r}; expected one of {BACKENDS}")

@@ -1,0 +1,113 @@
+"""``ecosim sweep`` and ``ecosim plot``: the command-line face of sweeps.
+
+Exit status of ``sweep``: 0 every run finished; 1 some runs failed (they are in
+runs.parquet with their error; re-running retries them); 2 a user error (bad sweep file,
+wrong folder); 130 interrupted (re-run the same command to resume).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
+    TimeElapsedColumn, TimeRemainingColumn
+
+from ecosim.cli import SetOption, app, err_console, fail, out_console
+from ecosim.schema import ScenarioError
+
+
+@app.command()
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(help="Sweep file (TOML, scenarios/sweeps/).")],
+    out: Annotated[Path, typer.Option(help="Output folder (re-run into it to resume).")],
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all "
+                                                "cores).", min=1)] = None,
+    backend: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address "
+                                                  "(tcp://host:8786); implies --backend "
+                                                  "dask.")] = None,
+    replicates: Annotated[int | None, typer.Option(help="Runs per design point (overrides "
+                                                   "the file).")] = None,
+    set_: SetOption = None,
+    timeseries: Annotated[bool, typer.Option("--timeseries", help="Also store each run's "
+                                             "weekly series (timeseries/).")] = False,
+    batch_size: Annotated[int | None, typer.Option(help="Runs per executor task (default: "
+                                                   "automatic).", min=1)] = None,
+    flush_seconds: Annotated[float, typer.Option(help="Write finished runs to disk at "
+                                                 "least this often.", min=0.0)] = 20.0,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run a design (grid, lhs, sobol, morris) into OUT; re-running resumes."""
+    from ecosim.experiments.designs import load_sweep
+    from ecosim.experiments.executors import BACKENDS
+    from ecosim.experiments.sweep import run_sweep
+
+    if scheduler:
+        backend = "dask"
+    if backend not in BACKENDS:
+        fail(f"--backend {backend!r}: allowed values are 'local' and 'dask'")
+    try:
+        design = load_sweep(sweep_file, set_ or [], replicates)
+    except ScenarioError as err:
+        fail(str(err))
+    n_points = len(design.points())
+    columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("[red]{task.fields[failed]} failed"),
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+               TextColumn("left"), TimeRemainingColumn()]
+    began = time.perf_counter()
+    bar = Progress(*columns, console=err_console,
+                   disable=quiet or not err_console.is_terminal)
+    task = bar.add_task(f"sweep {design.name}", total=None, failed=0, rate="")
+
+    def progress(done: int, total: int, failed: int, skipped: int) -> None:
+        if not bar.live.is_started:
+            bar.start()  # not earlier: its refresh thread must not exist when workers fork
+        seconds = time.perf_counter() - began
+        rate = (done - skipped) / seconds if seconds > 0 else 0.0
+        bar.update(task, completed=done, total=total, failed=failed,
+                   rate=f"{rate:.2f} runs/s")
+
+    try:
+        report = run_sweep(design, out, workers=workers, backend=backend,
+                           scheduler=scheduler, batch_size=batch_size,
+                           keep_timeseries=timeseries, flush_seconds=flush_seconds,
+                           progress=progress)
+    except ScenarioError as err:
+        bar.stop()
+        fail(str(err))
+    except KeyboardInterrupt:
+        bar.stop()
+        err_console.print(f"interrupted: finished runs are saved in {out}; run the same "
+                          "command again to resume")
+        raise typer.Exit(130) from None
+    bar.stop()
+    out_console.print(
+        f"sweep {design.name}: {design.design} design, {n_points} points x "
+        f"{report.total // max(n_points, 1)} replicates = {report.total} runs; ran "
+        f"{report.ran} in {report.elapsed:.1f} s ({report.rate:.2f} runs/s), "
+        f"{report.skipped} already done; failed: {report.failed}")
+    out_console.print(f"wrote {out / 'runs.parquet'} and {out / 'sweep.json'}")
+    if report.failed:
+        err_console.print(f"{report.failed} run(s) failed; see the 'error' column of "
+                          f"{out / 'runs.parquet'}; re-run the same command to retry them",
+                          style="red", markup=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def plot(
+    folder: Annotated[Path, typer.Argument(help="A sweep's output folder.")],
+) -> None:
+    """Draw what fits the sweep's design (regime map, sensitivity, curves) as PNG files."""
+    from ecosim.experiments.analysis import plot_sweep
+
+    try:
+        written = plot_sweep(folder, console=out_console)
+    except ScenarioError as err:
+        fail(str(err))
+    for path in written:
+        out_console.print(f"wrote {path}")
