@@ -111,3 +111,64 @@ def plot(
         fail(str(err))
     for path in written:
         out_console.print(f"wrote {path}")
+
+
+@app.command()
+def leverage(
+    scenario: Annotated[Path, typer.Argument(help="Base scenario file (TOML).")],
+    out: Annotated[Path, typer.Option(help="Output folder (re-run into it to resume).")],
+    group: Annotated[str, typer.Option(help="Who acts: core, occasional, newcomer or all "
+                                       "contributors.")] = "core",
+    topics: Annotated[str, typer.Option(help="On which topics: all, popular, niche.")] = "all",
+    action: Annotated[str, typer.Option(help="withhold (strike) or redirect (to the public "
+                                        "AI).")] = "withhold",
+    levels: Annotated[int, typer.Option(help="Shares from 0 to 1 to try.")] = 6,
+    replicates: Annotated[int, typer.Option(help="Runs per share.", min=1)] = 3,
+    seed: Annotated[int, typer.Option(help="Root seed of the replicates.", min=0)] = 2024,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all "
+                                                "cores).", min=1)] = None,
+    backend: Annotated[str, typer.Option(help="local or dask.")] = "local",
+    set_: SetOption = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """How much can a group change the AI? A sweep over the share of its content withheld,
+    with a curve of AI quality and platform health (leverage.png)."""
+    from ecosim.experiments.designs import load_sweep
+    from ecosim.experiments.leverage import leverage_table, plot_leverage, write_preset
+    from ecosim.experiments.sweep import load_runs, run_sweep
+
+    import shutil
+    import tempfile
+
+    try:
+        preset = write_preset(scenario, Path(tempfile.mkdtemp(prefix="ecosim-leverage-")),
+                              group=group, topics=topics, action=action, levels=levels,
+                              replicates=replicates, seed=seed, sets=list(set_ or []))
+        design = load_sweep(preset)
+    except ScenarioError as err:
+        fail(str(err))
+    total = len(design.points()) * design.replicates
+    with Progress(TextColumn("[bold]leverage"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err_console,
+                  disable=quiet or not err_console.is_terminal) as bar:
+        task = bar.add_task("runs", total=total)
+        try:
+            report = run_sweep(design, out, workers=workers, backend=backend,
+                               progress=lambda done, *_: bar.update(task, completed=done))
+        except ScenarioError as err:
+            fail(str(err))
+    shutil.copyfile(preset, out / "leverage.toml")  # the design, for the record
+    shutil.rmtree(preset.parent, ignore_errors=True)
+    table = leverage_table(load_runs(out))
+    shown = table[["fraction", "runs"]].copy()
+    for metric in ("final_ai_quality", "ai_share", "final_contributor_ratio", "visits_ratio"):
+        shown[metric] = [f"{m:.3f} ± {c:.3f}" for m, c in
+                         zip(table[metric], table[f"{metric}_ci"], strict=True)]
+    out_console.print(shown.to_string(index=False))
+    png = plot_leverage(table, out / "leverage.png",
+                        f"Data leverage of {group} contributors ({topics} topics, {action}) - "
+                        f"{scenario.name}")
+    out_console.print(f"wrote {png}")
+    if report.failed:
+        err_console.print(f"{report.failed} runs failed (see runs.parquet)", markup=False)
+        raise typer.Exit(1)
