@@ -171,3 +171,4 @@ def main() -> None:
 # Commands defined in their own modules register themselves on `app` when imported
 # (one import per module below).
 from ecosim.experiments import sweep_cli  # noqa: E402,F401
+from ecosim.experiments import analysis_cli  # noqa: E402,F401

@@ -1,0 +1,283 @@
+"""CLI commands for targets: ``validate``, ``ablate``, ``calibrate`` and ``docs``.
+
+Imported by :mod:`ecosim.cli`, which owns the Typer app; each command turns user errors
+(missing file, unknown key, bad option) into one line and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ecosim.cli import SetOption, app, err_console, fail, load, out_console
+
+FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
+ReplicatesOption = Annotated[int | None, typer.Option(help="Replicate seeds per arm.")]
+PopulationOption = Annotated[int | None, typer.Option(
+    help="Population cap for the runs (default 5000; targets are per-capita). 0: as written.")]
+
+
+def _check_format(format: str) -> None:
+    if format not in ("table", "json"):
+        fail(f"--format {format!r}: allowed values are 'table' and 'json'")
+
+
+def _population(population: int | None) -> int | None:
+    from ecosim.experiments.validate import DEFAULT_POPULATION
+
+    if population is None:
+        return DEFAULT_POPULATION
+    if population < 0:
+        fail(f"--population {population}: expected 0 (as written) or a positive size")
+    return population or None
+
+
+def _progress(quiet: bool = False) -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                    TextColumn("run {task.completed:.0f}/{task.total:.0f}"),
+                    TimeRemainingColumn(), console=err_console,
+                    disable=quiet or not err_console.is_terminal)
+
+
+def _targets(option: str | None):
+    """The targets named in a --targets option (None: the scenario's own)."""
+    from ecosim.targets import TARGETS
+
+    if not option:
+        return None
+    names = [t.strip() for t in option.split(",") if t.strip()]
+    unknown = [t for t in names if t not in TARGETS]
+    if unknown or not names:
+        fail(f"--targets: unknown target {(unknown or [option])[0]!r}; known: "
+             f"{', '.join(TARGETS)}")
+    return [TARGETS[t] for t in names]
+
+
+def _fmt(x) -> str:
+    return "n/a" if x is None else f"{x:+.3f}"
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+    format: FormatOption = "table",
+    replicates: ReplicatesOption = None,
+    population: PopulationOption = None,
+    targets: Annotated[str | None, typer.Option(
+        help="Comma-separated target keys to check (default: all that apply).")] = None,
+    set_: SetOption = None,
+) -> None:
+    """Check the scenario's targets on paired runs (with and without the AI, same seeds).
+
+    Exit status 0 when every target passes, 1 when some fail, 2 for user errors.
+    """
+    from ecosim.experiments.validate import DEFAULT_REPLICATES
+    from ecosim.experiments.validate import validate as run_validation
+
+    _check_format(format)
+    n = DEFAULT_REPLICATES if replicates is None else replicates
+    if n < 1:
+        fail(f"--replicates {n}: expected a positive number")
+    chosen = _targets(targets)
+    sc = load(scenario, set_)
+    with _progress() as bar:
+        task = bar.add_task(f"validating {scenario.name}", total=None)
+        result = run_validation(sc, replicates=n, population=_population(population),
+                                targets=chosen,
+                                progress=lambda d, t: bar.update(task, completed=d, total=t))
+    record = result.record()
+    if format == "json":
+        sys.stdout.write(json.dumps(record, indent=2) + "\n")
+    else:
+        print_validation(record)
+    raise typer.Exit(0 if result.passed else 1)
+
+
+def print_validation(record: dict) -> None:
+    """The validation as a table."""
+    table = Table(title=f"targets of {record['name']} ({record['replicates']} paired "
+                  f"replicates, {record['population']:,} people)", show_lines=False)
+    for col in ("target", "value", "90% interval", "range", "pass", "tier", "checks"):
+        table.add_column(col, overflow="fold")
+    for t in record["targets"]:
+        lo, hi = t["interval"]
+        checks = "; ".join(f"{c['name']} {_fmt(c['value'])} in [{c['range'][0]:g}, "
+                           f"{c['range'][1]:g}] {'ok' if c['passed'] else 'NO'}"
+                           for c in t["checks"])
+        table.add_row(t["key"], _fmt(t["value"]), f"[{_fmt(lo)}, {_fmt(hi)}]",
+                      f"[{t['range'][0]:g}, {t['range'][1]:g}]",
+                      "pass" if t["passed"] else "FAIL", t["tier"], checks or "-")
+    out_console.print(table)
+    if not record["targets"]:
+        out_console.print("no target applies to this scenario")
+    n_pass = sum(t["passed"] for t in record["targets"])
+    out_console.print(f"{n_pass}/{len(record['targets'])} targets pass; "
+                      f"{'PASSED' if record['passed'] else 'FAILED'}")
+    out_console.print("T-tipping is tier C (a working paper): a plausibility check, never "
+                      "a target.")
+
+
+@app.command()
+def ablate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+    format: FormatOption = "table",
+    plot: Annotated[Path | None, typer.Option(help="Write the matrix as a heatmap (PNG).")]
+    = None,
+    replicates: ReplicatesOption = None,
+    population: PopulationOption = None,
+    mechanisms: Annotated[str | None, typer.Option(
+        help="Comma-separated mechanisms to switch off (default: all).")] = None,
+    targets: Annotated[str | None, typer.Option(
+        help="Comma-separated target keys (default: all that apply).")] = None,
+    set_: SetOption = None,
+) -> None:
+    """Switch each mechanism off in turn and show which targets still pass."""
+    from ecosim.experiments.ablate import DEFAULT_ABLATION_REPLICATES
+    from ecosim.experiments.ablate import ablate as run_ablation
+    from ecosim.experiments.ablate import plot as draw
+    from ecosim.registry import REGISTRY
+
+    _check_format(format)
+    if plot is not None and plot.suffix.lower() != ".png":
+        fail(f"--plot {plot}: expected a .png file name")
+    keys = None
+    if mechanisms:
+        keys = [k.strip() for k in mechanisms.split(",") if k.strip()]
+        unknown = [k for k in keys if k not in REGISTRY]
+        if unknown:
+            fail(f"--mechanisms: unknown mechanism {unknown[0]!r}; known: "
+                 f"{', '.join(REGISTRY)}")
+    n = DEFAULT_ABLATION_REPLICATES if replicates is None else replicates
+    if n < 1:
+        fail(f"--replicates {n}: expected a positive number")
+    chosen = _targets(targets)
+    sc = load(scenario, set_)
+    with _progress() as bar:
+        task = bar.add_task("ablation", total=None)
+
+        def progress(label, done, total):
+            bar.update(task, description=label, completed=done, total=total)
+
+        result = run_ablation(sc, mechanisms=keys, replicates=n, targets=chosen,
+                              population=_population(population), progress=progress)
+    record = result.record()
+    if plot is not None:
+        draw(result, plot)
+    if format == "json":
+        sys.stdout.write(json.dumps(record, indent=2) + "\n")
+    else:
+        print_ablation(record)
+        if plot is not None:
+            out_console.print(f"wrote {plot}")
+
+
+def print_ablation(record: dict) -> None:
+    """The ablation matrix as a table, and what it says."""
+    table = Table(title=f"ablation of {Path(record['scenario']).name}: does each target "
+                  "still pass with the mechanism off?")
+    table.add_column("switched off")
+    short = [t.removeprefix("T-") for t in record["targets"]]
+    for s in short:
+        table.add_column(s, justify="center", overflow="fold")
+    table.add_row("(none)", *["pass" if record["full"][t] else "FAIL"
+                              for t in record["targets"]])
+    for m, row in record["matrix"].items():
+        cells = []
+        for t in record["targets"]:
+            if not record["full"][t]:
+                cells.append("-")
+            else:
+                cells.append("pass" if row[t] else "FAIL")
+        table.add_row(m, *cells)
+    out_console.print(table)
+    for t, ms in record["needs"].items():
+        out_console.print(f"{t} needs: {', '.join(ms) or 'no single mechanism'}")
+    failing = [t for t, ok in record["full"].items() if not ok]
+    if failing:
+        out_console.print(f"failing with every mechanism on (not ablated): {', '.join(failing)}")
+    out_console.print("no target depends yet on: "
+                      f"{', '.join(record['no_target_depends_on']) or 'none'}")
+
+
+@app.command()
+def calibrate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+    params: Annotated[str, typer.Option("--params", help="Comma-separated numeric keys to "
+                                        "fit, e.g. ai.imitation,ai.ask_convenience.")],
+    out: Annotated[Path, typer.Option(help="Write the calibrated scenario here (TOML).")],
+    targets: Annotated[str | None, typer.Option(
+        help="Comma-separated target keys to fit (default: all that apply).")] = None,
+    replicates: Annotated[int, typer.Option(help="Replicate seeds per candidate.")] = 3,
+    population: Annotated[int, typer.Option(help="Population during the search.")] = 3000,
+    maxiter: Annotated[int, typer.Option(help="Generations of differential evolution.")] = 6,
+    popsize: Annotated[int, typer.Option(help="Candidates per generation per key.")] = 4,
+    seed: Annotated[int, typer.Option(help="Seed of the optimiser.")] = 2025,
+    set_: SetOption = None,
+) -> None:
+    """Fit parameters to the scenario's targets (differential evolution, fixed seed)."""
+    from ecosim.experiments.calibrate import calibrate as run_calibration
+    from ecosim.experiments.calibrate import search_bounds, write_scenario
+    from ecosim.schema import ScenarioError
+
+    keys = [k.strip() for k in params.split(",") if k.strip()]
+    if not keys:
+        fail("--params: give at least one scenario key")
+    try:
+        search_bounds(keys)
+    except ScenarioError as err:
+        fail(str(err))
+    chosen = _targets(targets)
+    if min(replicates, population, maxiter, popsize) < 1:
+        fail("--replicates, --population, --maxiter and --popsize must be positive")
+    if out.exists() and out.is_dir():
+        fail(f"--out {out}: is a folder, expected a TOML file name")
+    sc = load(scenario, set_)
+    with _progress() as bar:
+        task = bar.add_task("calibrating", total=maxiter + 1)
+        result = run_calibration(
+            sc, keys, targets=chosen, replicates=replicates, population=population,
+            maxiter=maxiter, popsize=popsize, seed=seed,
+            progress=lambda n, best: bar.update(task, advance=1,
+                                                description=f"calibrating (best {best:.3g})"))
+    write_scenario(scenario, result, out, {"seed": seed, "replicates": replicates,
+                                           "population": population})
+    for key in keys:
+        out_console.print(f"{key} = {result.best[key]!r}")
+    out_console.print(f"misfit {result.misfit:.4g} after {result.evaluations} candidates; "
+                      f"wrote {out}")
+
+
+@app.command()
+def docs(
+    out: Annotated[Path, typer.Option(help="Where to write the ODD document.")]
+    = Path("docs/ODD.md"),
+    refresh: Annotated[bool, typer.Option(
+        help="Re-run validation and ablation of the dated scenarios and rewrite "
+        "docs/results.json (several minutes).")] = False,
+    replicates: ReplicatesOption = None,
+) -> None:
+    """Write the ODD+STIE description of the model, generated from the registry."""
+    from ecosim.experiments import docs as odd
+
+    if out.exists() and out.is_dir():
+        fail(f"--out {out}: is a folder, expected a file name")
+    if refresh:
+        with _progress() as bar:
+            task = bar.add_task("refreshing results", total=None)
+
+            def progress(label, done, total):
+                bar.update(task, description=label, completed=done, total=total)
+
+            odd.refresh_results(replicates=replicates, progress=progress)
+    text = odd.render()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    from ecosim.run import atomic_write
+
+    atomic_write(out, lambda f: f.write(text.encode()))
+    out_console.print(f"wrote {out}")
