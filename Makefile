@@ -1,14 +1,16 @@
 # ecosim: two commands on a fresh machine.
 #   make demo   set up .venv and run the baseline scenario
 #   make test   set up .venv (with test tools) and run the test suite
+#   make dashboard  serve the browser dashboard (solara run app.py, http://localhost:8765)
 # Python 3.12+ is needed; .python-version makes pyenv's python3 resolve to 3.12 here.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-fast setup clean
+.PHONY: demo test test-fast setup clean dashboard chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "ecosim needs Python 3.12+, found " + sys.version.split()[0]'
@@ -22,8 +24,19 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/ecosim run scenarios/baseline.toml --out runs/baseline
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -n 2
+dashboard: $(STAMP)
+	$(BIN)/solara run app.py
+
+# The browser tests drive Debian's Chromium (never `playwright install`, which downloads a
+# browser). Without it they skip, saying why; installing can fail without root.
+chromium:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq chromium) || \
+		echo "chromium could not be installed: the browser tests will be skipped"
+
+# loadgroup keeps the browser tests on one worker (one server, one browser).
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow"

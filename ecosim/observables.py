@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ecosim.mechanisms.contribution import effort
 from ecosim.platforms import GROUPS, SYNTHETIC
 
 if TYPE_CHECKING:
@@ -110,7 +111,9 @@ def weekly_record(model: EcosystemModel) -> dict[str, float]:
     k = model.topics.count
     who = np.flatnonzero(people.contributor)
     topic = people.topic[who]
-    potential = people.motivation[who] * week.effort_factor[topic, people.home_qa[who].astype(np.intp)]
+    potential = effort(people.motivation[who],
+                       week.effort_factor[topic, people.home_qa[who].astype(np.intp)],
+                       people.audience_sensitivity[who])
     roles = np.bincount(model.group_of(who, potential), minlength=3)
     per_topic = np.bincount(topic, minlength=k)
     cohesive = model.people.cohesion >= np.median(model.people.cohesion)

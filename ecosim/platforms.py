@@ -34,7 +34,7 @@ declare(
     Param("platforms.answers_per_question", 1.5, "answers",
           "Answers the Q&A community gives a question when it has the capacity.", 0.1, 20.0,
           group="platforms"),
-    Param("platforms.cross_topic_answering", 0.5, "share 0..1",
+    Param("platforms.cross_topic_answering", 1.0, "share 0..1",
           "Share of Q&A contributors' spare capacity spent on other topics' questions.",
           0.0, 1.0, group="platforms"),
     Param("platforms.audience_memory_weeks", 104, "weeks",

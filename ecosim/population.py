@@ -29,10 +29,10 @@ declare(
           group="people"),
     Param("people.needs_spread", 0.5, "log-sd",
           "Spread of need rates across people (sd of the log).", 0.0, 2.0, group="people"),
-    Param("people.motivation_median", 0.03, "contributions per week",
+    Param("people.motivation_median", 0.008, "contributions per week",
           "Median person's contribution rate if they were a contributor, at the usual audience.",
           0.0001, 10.0, group="people"),
-    Param("people.motivation_sigma", 2.0, "log-sd",
+    Param("people.motivation_sigma", 3.3, "log-sd",
           "Heavy tail of motivation (sd of the log); sets how unequal participation is.",
           0.0, 4.0, group="people"),
     Param("demand.qa_share", 0.5, "share 0..1",
@@ -44,7 +44,7 @@ declare(
     Param("social.homophily", 0.7, "share 0..1",
           "Share of ties that stay within a person's topic community.", 0.0, 1.0,
           group="people"),
-    Param("social.cohesion_spread", 0.6, "log-sd",
+    Param("social.cohesion_spread", 1.0, "log-sd",
           "How much topic communities differ in how densely knit they are.", 0.0, 2.0,
           group="people"),
 )
@@ -69,6 +69,9 @@ class People:
         effort: Expected contributions this week (0 for non-contributors).
         adj: Symmetric sparse adjacency matrix of the social network (CSR, float32).
         contributor_ties: Number of each person's ties who are contributors.
+        audience_sensitivity: How strongly the person would feel a change of audience as a
+            contributor: s / (s + motivation) with s = ``contributors.intrinsic_scale``,
+            near 1 for the many, near 0 for the intrinsically driven few.
         adopted_ties: Number of each person's ties who use the AI.
         cohesion: Per-topic multiplier of tie density (mean 1).
     """
@@ -90,20 +93,27 @@ class People:
         self.adopter = np.zeros(n, dtype=bool)
         # Who would ever adopt: the first ai.adoption_ceiling of people in this random order.
         self.adoption_rank = rng.random(n, dtype=np.float32)
-        home_visits = self.need_rate * np.where(self.home_qa, p["demand.qa_share"],
-                                                1.0 - p["demand.qa_share"])
-        self.contributor = rng.random(n) < _steady_contributor_chance(p, self.motivation,
-                                                                       home_visits)
-        self.tenure = np.where(self.contributor, 520, -1).astype(np.int32)
-        self.ever_contributed = self.contributor.copy()
-        self.effort = np.zeros(n, dtype=np.float32)
         self.people_per_topic = np.bincount(self.topic, minlength=k).astype(np.float64)
         self.cohesion, self.adj = _homophilous_network(p, self.topic, k, rng)
         self.degree = np.asarray(self.adj.sum(axis=1)).ravel().astype(np.float32)
+        home_visits = self.need_rate * np.where(self.home_qa, p["demand.qa_share"],
+                                                1.0 - p["demand.qa_share"])
+        # Peers recruit peers, so each person's long-run chance depends on their ties'
+        # chances: a few rounds of the fixed point settle it.
+        chance = _steady_contributor_chance(p, self.motivation, home_visits, 0.0)
+        for _ in range(4):
+            ties = self.adj @ chance.astype(np.float32)
+            chance = _steady_contributor_chance(p, self.motivation, home_visits, ties)
+        self.contributor = rng.random(n) < chance
+        self.tenure = np.where(self.contributor, 520, -1).astype(np.int32)
+        self.ever_contributed = self.contributor.copy()
+        self.effort = np.zeros(n, dtype=np.float32)
         self.contributor_ties = self.neighbour_count(self.contributor)
         self.adopted_ties = np.zeros(n, dtype=np.float32)
         # Static parts of per-person weekly quantities, computed once.
         self.need_motivation = self.motivation * self.need_rate
+        scale = p["contributors.intrinsic_scale"]
+        self.audience_sensitivity = (scale / (scale + self.motivation)).astype(np.float32)
         self.home_cell = self.topic * 4 + self.home_qa.astype(np.int32)
 
     def neighbour_count(self, flags: np.ndarray) -> np.ndarray:
@@ -142,18 +152,20 @@ class People:
         return graph
 
 
-def _steady_contributor_chance(p: Params, motivation: np.ndarray,
-                               home_visits: np.ndarray) -> np.ndarray:
+def _steady_contributor_chance(p: Params, motivation: np.ndarray, home_visits: np.ndarray,
+                               contributor_ties: np.ndarray | float) -> np.ndarray:
     """Each person's long-run chance of being a contributor under the usual audience.
 
-    A person alternates between reading (joining at the funnel's rate) and contributing (a
+    A person alternates between reading (joining at the funnel's and their peers' rate) and
+    contributing (a
     newcomer phase with faster churn, then the established rate); the chance of being in a
     contributing spell is join x spell / (1 + join x spell). Starting people there means the
     burn-in only settles the details (ties, gatekeeping, coverage).
     """
     gate = (1.0 - p["gatekeeping.revert_survival_cost"] * p["gatekeeping.harshness"]) ** p[
         "gatekeeping.first_contributions"]
-    join = p["contributors.recruitment_rate"] * motivation * home_visits * gate
+    join = (p["contributors.recruitment_rate"] * home_visits
+            + p["contributors.peer_recruitment"] * contributor_ties) * motivation * gate
     leave = contributor_hazard(p, motivation)
     newcomer = leave * p["contributors.newcomer_churn_multiplier"]
     weeks = p["contributors.newcomer_weeks"]

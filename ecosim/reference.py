@@ -28,6 +28,7 @@ import numpy as np
 from ecosim.mechanisms import WEEKLY_ORDER
 from ecosim.mechanisms.contribution import (
     churn_hazard,
+    effort,
     reception_survival,
     recruitment_hazard,
     settle_contributions,
@@ -128,7 +129,8 @@ class Person(mesa.Agent):
         """answering: a contributor offers effort as motivated as their audience makes them."""
         if self.contributor:
             factor = self.model.flows.effort_factor[self.topic, self.home]
-            self.model.offered.append((self.row, self.motivation * factor))
+            sensitivity = self.model.people.audience_sensitivity[self.row]
+            self.model.offered.append((self.row, effort(self.motivation, factor, sensitivity)))
 
     def consider_joining(self) -> None:
         """reader_recruitment and gatekeeping: a reader may start contributing."""
@@ -137,8 +139,9 @@ class Person(mesa.Agent):
             return
         visits, answered, activity = m.funnel
         t, a, h = self.topic, int(self.adopter), self.home
+        ties = sum(n.contributor for n in self.neighbours)
         hazard = recruitment_hazard(m.p, self.motivation, self.need_rate, visits[t, a, h],
-                                    answered[t, a, h], activity[t, h])
+                                    answered[t, a, h], activity[t, h], ties)
         if m.streams["reader_recruitment"].random() >= -math.expm1(-hazard):
             return
         people = m.people
@@ -160,7 +163,7 @@ class Person(mesa.Agent):
         ties = sum(n.contributor for n in self.neighbours)
         newcomer = m.people.tenure[self.row] < m.p["contributors.newcomer_weeks"]
         hazard = churn_hazard(m.p, newcomer, platform.audience_ratio()[self.topic], ties,
-                              self.motivation)
+                              self.motivation, m.people.audience_sensitivity[self.row])
         if m.streams["contributor_churn"].random() < -math.expm1(-float(hazard)):
             m.people.set_contributors([self.row], False)
             m.flows.departures += 1

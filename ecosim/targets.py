@@ -341,8 +341,10 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
         "half of the topics minus that in the more densely knit half",
         -1.0, -0.01,
         "qualitative (tier A): 'communities lacking social fabric are suffering most'; the "
-        "sparse half must lose at least one percentage point more.",
-        social_fabric,
+        "sparse half must lose at least one percentage point more. Measured on Q&A "
+        "communities, where the AI causes a decline; in the encyclopedia scenario "
+        "contributors do not fall (T-wiki-modest), so there is nothing to be resilient to.",
+        social_fabric, applies_to=QA,
     ),
     Target(
         "T-concentration",
@@ -367,8 +369,10 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
         0.0, 1.0,
         "English Wikipedia active editors fell to about 55% of their peak while the very "
         "active kept about 69-72% (tier B): the core's relative fall is smaller, a "
-        "difference of about +0.15; accepted: any non-negative difference.",
-        core_stable,
+        "difference of about +0.15; accepted: any non-negative difference. Applied where "
+        "the AI makes contributors fall (the Q&A scenario); the encyclopedia's contributors "
+        "hold through 2025 (T-wiki-modest).",
+        core_stable, applies_to=QA,
         checks=(Check("active_gap", -1.0, -0.01, "active contributors fall against the "
                       "counterfactual"),),
     ),

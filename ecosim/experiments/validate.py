@@ -25,7 +25,7 @@ from ecosim.run import run_scenario
 from ecosim.scenario import Scenario
 from ecosim.targets import ARMS, TARGETS, Target, applicable
 
-DEFAULT_REPLICATES = 5
+DEFAULT_REPLICATES = 8
 DEFAULT_POPULATION = 5000
 """Validation runs at most this many people unless asked otherwise: the targets are
 relative changes and shares (per-capita, intensive quantities), and 5,000 people keep the

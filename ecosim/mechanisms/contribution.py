@@ -30,12 +30,16 @@ declare(
     Param("contributors.audience_elasticity", 0.5, "elasticity",
           "How contribution effort follows the audience: effort ~ (audience/usual)^e.",
           0.0, 5.0, group="people"),
-    Param("contributors.recruitment_rate", 0.006, "per visit per unit motivation",
+    Param("contributors.recruitment_rate", 0.004, "per visit per unit motivation",
           "Chance per platform visit, per contribution/week of motivation, that a reader "
           "starts contributing.", 0.0, 1.0, group="people"),
     Param("contributors.answered_asker_boost", 0.05, "per answered question per unit motivation",
           "Extra chance to start contributing for each of one's questions that got answered.",
           0.0, 10.0, group="people"),
+    Param("contributors.peer_recruitment", 0.004, "per contributor tie per unit motivation",
+          "Weekly chance, per tie to a contributor and per contribution/week of motivation, "
+          "that a person is drawn in by peers rather than by reading.", 0.0, 1.0,
+          group="people"),
     Param("contributors.activity_elasticity", 1.0, "elasticity",
           "How recruitment follows the community's visible activity (recent/usual)^e; "
           "a dead community recruits nobody.", 0.0, 5.0, group="people"),
@@ -48,6 +52,14 @@ declare(
     Param("contributors.audience_churn_elasticity", 1.0, "elasticity",
           "How churn rises as the audience falls: hazard ~ (usual/audience)^e.", 0.0, 5.0,
           group="people"),
+    Param("contributors.intrinsic_scale", 2.0, "contributions per week",
+          "Motivation at which half of a contributor's drive is intrinsic: they feel "
+          "audience changes in proportion scale / (scale + motivation) (E-motives).",
+          0.01, 100_000.0, group="people"),
+    Param("contributors.tie_buffer", 3.0, "per contributor tie",
+          "How much each tie to another contributor dulls the reaction to a lost audience "
+          "(sensitivity / (1 + k ties)): peers keep people who are no longer read.",
+          0.0, 10.0, group="people"),
     Param("contributors.tie_protection", 0.15, "per contributor tie",
           "How much each tie to another contributor lowers the chance of leaving "
           "(hazard x exp(-k ties)).", 0.0, 5.0, group="people"),
@@ -71,11 +83,14 @@ declare(
 
 @rule
 def recruitment_hazard(p: Params, motivation, need_rate, visits_per_need, answered_per_need,
-                       activity):
-    """Weekly hazard that a non-contributor starts contributing to their home platform."""
+                       activity, contributor_ties=0.0):
+    """Weekly hazard that a non-contributor starts contributing to their home platform:
+    through the reader funnel (visits, answered questions, scaled by visible activity) and
+    through peers (ties to contributors)."""
     funnel = (p["contributors.recruitment_rate"] * visits_per_need
               + p["contributors.answered_asker_boost"] * answered_per_need)
-    return motivation * need_rate * (funnel * activity)
+    peers = p["contributors.peer_recruitment"] * motivation * contributor_ties
+    return motivation * need_rate * (funnel * activity) + peers
 
 
 @rule
@@ -89,11 +104,25 @@ def reception_survival(p: Params, week: int, support: float = 0.0) -> float:
 
 
 @rule
-def churn_hazard(p: Params, newcomer, audience_ratio, contributor_ties, motivation):
-    """Weekly hazard that a contributor leaves."""
+def effort(motivation, effort_factor, audience_sensitivity):
+    """A contributor's expected contributions this week: motivation times the week's
+    audience (and recognition) factor, felt in proportion to their audience sensitivity."""
+    return motivation * effort_factor ** audience_sensitivity
+
+
+@rule
+def churn_hazard(p: Params, newcomer, audience_ratio, contributor_ties, motivation,
+                 audience_sensitivity):
+    """Weekly hazard that a contributor leaves.
+
+    A lost audience raises it, less for the intrinsically motivated (``audience_sensitivity``)
+    and less for people with contributor ties (``contributors.tie_buffer``); ties also lower
+    it directly (``contributors.tie_protection``).
+    """
+    felt = audience_sensitivity / (1.0 + p["contributors.tie_buffer"] * contributor_ties)
     return (
         np.where(newcomer, p["contributors.newcomer_churn_multiplier"], 1.0)
-        * np.maximum(audience_ratio, 0.05) ** -p["contributors.audience_churn_elasticity"]
+        * np.maximum(audience_ratio, 0.05) ** (-p["contributors.audience_churn_elasticity"] * felt)
         * np.exp(-p["contributors.tie_protection"] * contributor_ties)
         * contributor_hazard(p, motivation)
     )
@@ -144,8 +173,10 @@ def answering(model: EcosystemModel, p: Params, rng: np.random.Generator) -> Non
     people, week = model.people, model.flows
     who = np.flatnonzero(people.contributor)
     topic = people.topic[who]
-    effort = people.motivation[who] * week.effort_factor[topic, people.home_qa[who].astype(np.intp)]
-    settle_contributions(model, p, rng, who, effort)
+    offered = effort(people.motivation[who],
+                     week.effort_factor[topic, people.home_qa[who].astype(np.intp)],
+                     people.audience_sensitivity[who])
+    settle_contributions(model, p, rng, who, offered)
 
 
 def settle_contributions(model: EcosystemModel, p: Params, rng: np.random.Generator,
@@ -206,13 +237,16 @@ def settle_contributions(model: EcosystemModel, p: Params, rng: np.random.Genera
                    ">=5 edits/month within a year", form_only=True),
               Cite("E-shog9", "the best way to get someone to come back is to answer their "
                    "question")],
-    targets=["T-concentration", "T-SO-gap"],
+    targets=["T-concentration", "T-SO-gap", "T-social-fabric"],
     parameters=["contributors.recruitment_rate", "contributors.answered_asker_boost",
-                "contributors.activity_elasticity"],
+                "contributors.activity_elasticity", "contributors.peer_recruitment"],
     assumptions=["A person's visits are their expected visits given their need rate, topic "
                  "and whether they use the AI.",
                  "Recruitment scales with the community's recent activity against its usual "
-                 "level (an Allee effect: empty communities do not recruit)."],
+                 "level (an Allee effect: empty communities do not recruit).",
+                 "Peers recruit too, in proportion to one's ties to contributors and "
+                 "independent of platform traffic, so densely knit communities lose fewer "
+                 "newcomers when readers leave (T-social-fabric; size form only)."],
 )
 def reader_recruitment(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
     """Draw new contributors among non-contributors from per-person hazards."""
@@ -224,7 +258,9 @@ def reader_recruitment(model: EcosystemModel, p: Params, rng: np.random.Generato
                                   act[:, None, :])
     cand = np.flatnonzero(~people.contributor)
     cell = people.home_cell[cand] + 2 * people.adopter[cand]  # (topic, adopter, home) flat
-    hazard = people.need_motivation[cand] * per_need.ravel()[cell]
+    hazard = (people.need_motivation[cand] * per_need.ravel()[cell]
+              + p["contributors.peer_recruitment"] * people.motivation[cand]
+              * people.contributor_ties[cand])
     joins = cand[rng.random(len(cand), dtype=np.float32) < -np.expm1(-hazard)]
     people.set_contributors(joins, True)
     people.tenure[joins] = 0
@@ -264,13 +300,23 @@ def gatekeeping(model: EcosystemModel, p: Params, rng: np.random.Generator) -> N
            "are; the very active are the most attached.",
     evidence=[Cite("E-retention", "25.9% to 7.2% of new editors still edit after 300 days "
                    "(sets the newcomer multiplier)"),
-              Cite("T-social-fabric", "communities lacking social fabric suffer most"),
+              Cite("T-social-fabric", "communities lacking social fabric suffer most: ties "
+                   "buffer the reaction to a lost audience", form_only=True),
+              Cite("E-motives", "5-30% of contributors respond to badges: the most active "
+                   "are driven from within, and feel audience loss less"),
               Cite("E-zhang-zhu", "audience loss lowers participation", form_only=True)],
     targets=["T-social-fabric", "T-core-stable"],
     parameters=["contributors.base_churn", "contributors.newcomer_churn_multiplier",
                 "contributors.audience_churn_elasticity", "contributors.tie_protection",
-                "contributors.newcomer_weeks", "contributors.core_threshold"],
-    assumptions=["The very motivated are more attached: hazard / sqrt(1 + motivation/core)."],
+                "contributors.tie_buffer", "contributors.newcomer_weeks",
+                "contributors.core_threshold"],
+    assumptions=["The very motivated are more attached: hazard / sqrt(1 + motivation/core).",
+                 "The very motivated are intrinsically motivated: they feel a lost audience "
+                 "in proportion s / (s + motivation), s = contributors.intrinsic_scale "
+                 "(E-motives: reputation steers only a minority).",
+                 "Ties to other contributors dull the reaction to a lost audience "
+                 "(contributors.tie_buffer), so densely knit communities hold on longer "
+                 "(T-social-fabric; the size of the effect is form only)."],
 )
 def contributor_churn(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
     """Draw departures among contributors from per-person hazards."""
@@ -284,7 +330,8 @@ def contributor_churn(model: EcosystemModel, p: Params, rng: np.random.Generator
     audience = np.where(home_qa, model.qa.audience_ratio()[t], model.wiki.audience_ratio()[t])
     ties = people.contributor_ties[who]
     newcomer = people.tenure[who] < p["contributors.newcomer_weeks"]
-    hazard = churn_hazard(p, newcomer, audience, ties, people.motivation[who])
+    hazard = churn_hazard(p, newcomer, audience, ties, people.motivation[who],
+                          people.audience_sensitivity[who])
     leave = who[rng.random(len(who)) < -np.expm1(-hazard)]
     people.set_contributors(leave, False)
     model.flows.departures = len(leave)

@@ -1,0 +1,391 @@
+"""The dashboard without a browser: its session logic, its content and its components.
+
+Components are rendered with ``solara.render``; the browser tests are in
+``tests/test_dashboard_browser.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import ipyvuetify as v
+import pandas as pd
+import pytest
+import solara
+
+from ecosim import lesson
+from ecosim.registry import REGISTRY
+from ecosim.run import run_scenario
+from ecosim.scenario import Scenario
+from ecosim.schema import SCHEMA, defaults
+from ecosim.viz import panels, params, regime_map
+from ecosim.viz.page import Dashboard
+from ecosim.viz.plots import PANELS
+from ecosim.viz.session import Simulation, preset_values, presets
+
+from .conftest import ROOT, SCENARIOS, SMALL
+
+TINY = {"population.size": 400, "world.topics": 10, "run.burn_in_weeks": 10,
+        "run.weeks": 40, "ai.launch_week": 10, "ai.retrain_interval": 10}
+
+
+def values(**changes) -> dict:
+    """Every key: the defaults, the small test world, then changes (dotted keys)."""
+    return dict(defaults()) | SMALL | changes
+
+
+def wait_for(predicate, timeout: float = 30.0):
+    """Poll until predicate() is true (background tasks build the model)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+# -- lesson ---------------------------------------------------------------------------------
+
+
+def test_lesson_covers_the_five_steps_with_valid_settings():
+    lesson.check(root=ROOT)
+    assert len(lesson.STEPS) == 5
+    for step in lesson.STEPS:
+        assert step.title and step.text and step.notice and step.tries
+        for t in step.tries:
+            # Every try must be loadable exactly as the page loads it.
+            Scenario(defaults().with_values(preset_values(ROOT / t.scenario) | t.settings))
+
+
+def test_lesson_check_rejects_unknown_keys():
+    bad = lesson.Step("x", "x", "x", ("x",), (lesson.Try("x", {"ai.nonsense": 1}, "x"),))
+    with pytest.raises(ValueError, match="ai.nonsense"):
+        lesson.check((bad,))
+
+
+# -- parameter controls ---------------------------------------------------------------------
+
+
+def test_sliders_come_from_the_schema_groups():
+    groups = params.keys_by_group()
+    for name in ("people", "platforms", "ai", "interventions"):
+        assert groups[name], name
+        assert all(SCHEMA[k].group == name for k in groups[name])
+    shown = {k for keys in groups.values() for k in keys}
+    assert "population.size" in shown and "ai.launch_week" in shown
+    assert not shown & params.HIDDEN
+
+
+@pytest.mark.parametrize("key", [k for k, p in SCHEMA.items()
+                                 if p.kind in (int, float) and p.low is not None])
+def test_slider_ends_are_valid_values(key):
+    param = SCHEMA[key]
+    vals = dict(defaults())
+    high = params.upper(param, vals)
+    assert param.low <= high <= param.high
+    n = params.positions(param, high)
+    for pos in range(0, n + 1, max(1, n // 20)):
+        param.check(params.from_position(param, pos, high), "test")
+    assert params.from_position(param, 0, high) == param.low
+    assert params.from_position(param, n, high) == high
+    assert params.to_position(param, param.low, high) == 0
+    assert params.to_position(param, high, high) == n
+    assert params.to_position(param, param.default, high) in range(n + 1)
+
+
+def test_every_slider_extreme_builds_and_steps():
+    """Sliders at either end must give a model that builds and steps (the page would show
+    any failure as a message; here we want none)."""
+    failures = []
+    base = dict(defaults()) | TINY
+    for keys in params.keys_by_group().values():
+        for key in keys:
+            param = SCHEMA[key]
+            if param.kind in (int, float):
+                ends = (param.low, params.upper(param, base))
+            elif param.kind is bool:
+                ends = (not param.default,)
+            elif param.choices:
+                ends = param.choices
+            else:
+                continue
+            for end in ends:
+                if key in ("population.size", "run.weeks", "run.burn_in_weeks") \
+                        and end == ends[-1] and param.kind is not bool:
+                    end = base[key] * 2  # the cap itself is checked above; keep it fast
+                try:
+                    sim = Simulation(base | {key: end}, counterfactual=False)
+                    sim.step(5)
+                    sim.snapshot()
+                except Exception as err:  # noqa: BLE001 - collect them all
+                    failures.append(f"{key}={end}: {type(err).__name__}: {err}")
+    assert not failures, "\n".join(failures)
+
+
+# -- the session: model and counterfactual ----------------------------------------------------
+
+
+def test_simulation_steps_model_and_counterfactual_together():
+    sim = Simulation(values())
+    assert sim.twin is not None and not sim.twin.p["ai.enabled"]
+    assert sim.model.p["run.seed"] == sim.twin.p["run.seed"]
+    assert sim.step(3) == 3
+    snap = sim.snapshot()
+    assert snap.week == 3 and len(snap.ts) == 3 and len(snap.counterfactual) == 3
+    assert snap.regime is not None
+    assert sim.mean_step_ms() > 0
+
+
+def test_no_counterfactual_when_the_ai_is_off():
+    assert Simulation(values(**{"ai.enabled": False})).twin is None
+    assert Simulation(values(), counterfactual=False).twin is None
+
+
+def test_finished_dashboard_run_matches_the_cli_run():
+    vals = values()
+    sim = Simulation(vals, source="test")
+    sim.run_to_end()
+    manifest = sim.manifest()
+    cli = run_scenario(Scenario(defaults().with_values(vals), "test"))
+    assert manifest["output_sha256"] == cli.manifest["output_sha256"]
+    assert manifest["regime"] == cli.regime.name and manifest["complete"]
+    assert manifest["parameters"] == cli.manifest["parameters"]
+    assert sim.step(1) == 0  # a finished run does not go on
+
+
+def test_bad_values_raise_a_clear_error():
+    with pytest.raises(ValueError, match="population.size"):
+        Simulation(values(**{"population.size": 0}))
+
+
+def test_presets_are_every_scenario_file():
+    found = presets(SCENARIOS)
+    assert set(found) == {p.stem for p in SCENARIOS.glob("*.toml")}
+    assert next(iter(found)) == "baseline"
+
+
+def test_every_panel_draws_empty_and_full_runs():
+    sim = Simulation(values())
+    for panel in PANELS.values():
+        panel(sim.snapshot()).savefig(io.BytesIO(), format="png")
+    sim.step(80)
+    snap = sim.snapshot()
+    assert snap.ts["ai_retrained"].sum() >= 1
+    for panel in PANELS.values():
+        fig = panel(snap)
+        assert fig.axes and any(ax.lines or ax.collections for ax in fig.axes)
+
+
+def test_downloads_hold_the_run():
+    sim = Simulation(values())
+    sim.step(5)
+    snap = sim.snapshot()
+    csv = pd.read_csv(io.BytesIO(panels.timeseries_csv(snap)))
+    assert list(csv["week"]) == list(snap.ts["week"])
+    pq = pd.read_parquet(io.BytesIO(panels.timeseries_parquet(snap)))
+    assert len(pq) == 5
+    assert json.loads(json.dumps(sim.manifest(snap)))["weeks"] == 5
+
+
+# -- regime map -------------------------------------------------------------------------------
+
+
+def make_sweep(folder: Path, with_meta: bool = True) -> Path:
+    """A small synthetic sweep output: 3 x 4 grid, 2 replicates, one failed run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    regimes = ["resilient", "decline", "collapse", "oscillation"]
+    i = 0
+    for a, cap in enumerate([0.4, 0.6, 0.9]):
+        for b, share in enumerate([0.0, 0.2, 0.5, 1.0]):
+            for r in range(2):
+                rows.append({"run_id": f"p{i:05d}-r{r:03d}", "ai.capability": cap,
+                             "attribution.share": share, "seed": 100 + r, "status": "ok",
+                             "regime": regimes[(a + b) % 4], "final_contributor_ratio": 0.5})
+            i += 1
+    rows.append({"run_id": "p99999-r000", "ai.capability": 0.4, "attribution.share": 0.0,
+                 "seed": 1, "status": "failed", "regime": None,
+                 "final_contributor_ratio": None})
+    pd.DataFrame(rows).to_parquet(folder / "runs.parquet", index=False)
+    if with_meta:
+        meta = {"design": {"varied": ["ai.capability", "attribution.share"]},
+                "base": {"parameters": defaults().with_values(TINY).nested()}}
+        (folder / "sweep.json").write_text(json.dumps(meta, default=str))
+    return folder
+
+
+def test_regime_map_reads_a_sweep(tmp_path):
+    data = regime_map.load_map(make_sweep(tmp_path / "map"))
+    assert data.varied == ["ai.capability", "attribution.share"]
+    assert data.failed == 1 and len(data.runs) == 24
+    table = regime_map.cells(data, "ai.capability", "attribution.share")
+    assert len(table) == 12 and (table["runs"] == 2).all()
+    settings = regime_map.cell_settings(data, table.iloc[5]["point"])
+    assert settings["population.size"] == TINY["population.size"]  # from the sweep's base
+    Scenario(defaults().with_values(settings))
+
+
+def test_regime_map_without_sweep_json_finds_the_varied_keys(tmp_path):
+    data = regime_map.load_map(make_sweep(tmp_path / "map", with_meta=False))
+    assert set(data.varied) == {"ai.capability", "attribution.share"}
+
+
+def test_regime_map_bins_sampled_designs(tmp_path):
+    folder = tmp_path / "lhs"
+    folder.mkdir()
+    n = 60
+    pd.DataFrame({"run_id": [f"r{i}" for i in range(n)],
+                  "ai.capability": [i / n for i in range(n)],
+                  "ai.retrain_interval": [1 + (i * 7) % 100 for i in range(n)],
+                  "seed": 1, "status": "ok", "regime": "decline"}).to_parquet(
+        folder / "runs.parquet")
+    data = regime_map.load_map(folder)
+    table = regime_map.cells(data, "ai.capability", "ai.retrain_interval")
+    assert table["x"].nunique() <= regime_map.MAX_LEVELS
+    settings = regime_map.cell_settings(data, table.iloc[0]["point"])
+    assert isinstance(settings["ai.retrain_interval"], int)
+
+
+def test_regime_map_component_loads_a_cell(tmp_path):
+    chosen = []
+    box, rc = solara.render(regime_map.RegimeMap(make_sweep(tmp_path / "map"), chosen.append),
+                            handle_error=False)
+    cells = rc.find(v.Btn, class_="ecosim-map-cell")
+    assert len(cells) == 12
+    cells.widgets[0].click()
+    assert chosen and "ai.capability" in chosen[0]
+
+
+def test_regime_map_component_says_how_to_make_the_map(tmp_path):
+    box, rc = solara.render(regime_map.RegimeMap(tmp_path / "none"), handle_error=False)
+    rc.find(v.Alert, children=[regime_map.MAKE_IT]).assert_empty()  # text is a sentence
+    text = rc.find(v.Alert).widget.children[0]
+    assert regime_map.MAKE_IT in text
+
+
+def test_regime_map_component_reports_a_broken_file(tmp_path):
+    (tmp_path / "runs.parquet").write_text("not parquet")
+    box, rc = solara.render(regime_map.RegimeMap(tmp_path), handle_error=False)
+    assert "Cannot read" in rc.find(v.Alert).widget.children[0]
+
+
+# -- STIE panel -------------------------------------------------------------------------------
+
+
+def test_stie_panel_shows_every_card():
+    box, rc = solara.render(panels.StiePanel(defaults(), dict(defaults()), "defaults"),
+                            handle_error=False)
+    headers = rc.find(v.ExpansionPanelHeader, class_=None)
+    text = " ".join(str(w.children) for w in headers.widgets)
+    for key in REGISTRY:
+        assert key in text
+    for mech in REGISTRY.values():
+        rec = panels.card_record(mech.card, defaults(), panels.executable_targets())
+        body = panels._card_markdown(rec, panels.executable_targets())
+        assert "**Intent.**" in body and f"**Level {rec['stie_level']}**" in body
+        for e in rec["evidence_detail"]:
+            assert e["source"] in body and f"tier **{e['tier']}**" in body
+
+
+def test_stie_panel_without_targets_says_so(monkeypatch):
+    monkeypatch.setattr(panels, "targets_module", lambda: None)
+    box, rc = solara.render(panels.TargetsPanel(dict(defaults()), "defaults"),
+                            handle_error=False)
+    assert "No targets yet" in rc.find(v.Alert).widget.children[0]
+
+
+def test_targets_panel_shows_the_validation_record(monkeypatch):
+    record = {"scenario": "s.toml", "name": "s", "passed": False, "replicates": 2,
+              "targets": [{"key": "T-x", "value": 0.5, "range": [0.0, 0.1], "passed": False,
+                           "source": "Someone 2024"}]}
+    monkeypatch.setattr(panels, "targets_module",
+                        lambda: type("M", (), {"TARGETS": {"T-x": None}}))
+    monkeypatch.setattr(panels, "validate_current", lambda values, source: record)
+    box, rc = solara.render(panels.TargetsPanel(dict(defaults()), "s.toml"),
+                            handle_error=False)
+    rc.find(v.Btn, children=["Check targets for this scenario"]).widget.click()
+    # Markdown renders as a Vue template holding the HTML.
+    wait_for(lambda: any("T-x" in str(getattr(w, "template", ""))
+                         for w in rc.find(v.VuetifyTemplate).widgets))
+    html = " ".join(str(getattr(w, "template", "")) for w in rc.find(v.VuetifyTemplate).widgets)
+    assert "Someone 2024" in html and "fail" in html
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tiny_scenarios(tmp_path: Path) -> Path:
+    """A scenario folder with two tiny presets (fast burn-in)."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    body = ("[population]\nsize = 400\n[world]\ntopics = 10\n"
+            "[run]\nweeks = 40\nburn_in_weeks = 10\n[ai]\nlaunch_week = 10\n"
+            "retrain_interval = 10\n")
+    (folder / "baseline.toml").write_text('[meta]\nname = "baseline"\n' + body)
+    (folder / "other.toml").write_text('[meta]\nname = "other"\n' + body.replace("400", "500"))
+    return folder
+
+
+def render_page(scenarios: Path, tmp_path: Path):
+    """Render the page inside an app layout, as ``solara run`` does (the sidebar and app
+    bar need one)."""
+    return solara.render(solara.AppLayout(children=[Dashboard(scenarios, tmp_path / "nomap")]),
+                         handle_error=False)
+
+
+def status(rc) -> str:
+    found = rc.find(v.Html, class_="ecosim-status")
+    return found.widget.children[0] if len(found) else ""
+
+
+def test_page_builds_steps_and_resets_with_new_values(tiny_scenarios, tmp_path):
+    box, rc = render_page(tiny_scenarios, tmp_path)
+    wait_for(lambda: status(rc).startswith("Week 0 of 40 - 400 people"))
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    wait_for(lambda: status(rc).startswith("Week 1 of 40"))
+    # A slider changes a pending value; Reset applies it.
+    slider = rc.find(v.Slider, class_="ecosim-param-population-size").widget
+    slider.fire_event("change", params.to_position(SCHEMA["population.size"], 500,
+                                                   params.INTERACTIVE_MAX["population.size"]))
+    wait_for(lambda: len(rc.find(v.Alert, class_="ecosim-pending")) == 1)
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    wait_for(lambda: "Week 0 of 40 - 5" in status(rc))
+    assert not rc.find(v.Alert, class_="ecosim-error")
+
+
+def test_page_switches_preset_and_mechanism(tiny_scenarios, tmp_path):
+    box, rc = render_page(tiny_scenarios, tmp_path)
+    wait_for(lambda: "baseline" in status(rc))
+    rc.find(v.Select, label="Scenario preset").widget.v_model = "other"
+    wait_for(lambda: "500 people - other" in status(rc))
+    switch = rc.find(v.Switch, label="gatekeeping")
+    switch.widget.v_model = False
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    wait_for(lambda: not rc.find(v.Alert, class_="ecosim-pending"))
+    rc.find(v.Tabs).widget.v_model = 3  # STIE cards
+    wait_for(lambda: any("gatekeeping (contribution, OFF)" in str(w.children)
+                         for w in rc.find(v.ExpansionPanelHeader).widgets))
+
+
+def test_page_shows_model_errors_as_messages(tiny_scenarios, tmp_path):
+    box, rc = render_page(tiny_scenarios, tmp_path)
+    wait_for(lambda: "baseline" in status(rc))
+    rc.find(v.TextField, label="Seed").widget.v_model = "-5"  # below the schema's range
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    wait_for(lambda: len(rc.find(v.Alert, class_="ecosim-error")) == 1)
+    assert "run.seed" in rc.find(v.Alert, class_="ecosim-error").widget.children[0]
+
+
+def test_lesson_try_loads_settings(tiny_scenarios, tmp_path):
+    # The page resolves a try's scenario against the scenario folder's parent.
+    box, rc = render_page(tiny_scenarios, tmp_path)
+    wait_for(lambda: "baseline" in status(rc))
+    rc.find(v.Tabs).widget.v_model = 1
+    rc.find(v.Btn, children=["World without the AI"]).widget.click()
+    wait_for(lambda: len(rc.find(v.Switch, label="ai.enabled (off)")) == 1)
+    wait_for(lambda: "Week 0 of 40" in status(rc) and not rc.find(v.Alert, class_="ecosim-pending"))
+    assert rc.find(v.Tabs).widget.v_model == 0  # back to the plots
