@@ -212,3 +212,163 @@ def check(steps: tuple[Step, ...] = STEPS, root: Path | None = None) -> None:
         for key in step.mechanisms:
             if f"mechanisms.{key}" not in SCHEMA:
                 raise ScenarioError(f"lesson {step.key}: unknown mechanism {key}")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A classroom exercise: what to run and what a student should see.
+
+    Attributes:
+        title: Short name.
+        command: What to run (a command line or a dashboard action).
+        task: What to do and compare.
+        outcome: The outcome a student should see (each one is checked by the test suite
+            or measured in the project's notes).
+    """
+
+    title: str
+    command: str
+    task: str
+    outcome: str
+
+
+INTERVENTIONS = (
+    ("Data strikes and opt-outs (`leverage.a.*`, `leverage.b.*`)",
+     "A collective of contributors withholds a share of its content from the commercial "
+     "AI's training, or redirects it to a public AI. Two collectives can act at once.",
+     "scenarios/data_strike.toml"),
+    ("Licensing (`licensing.*`)",
+     "The AI pays platforms per unit of training data; the platforms spend it on newcomer "
+     "support and recognition. The evidence supports only modest effects of recognition.",
+     "scenarios/licensing.toml"),
+    ("Attribution (`attribution.*`)",
+     "A share of AI answers cite their source; about 1% of readers follow the link "
+     "(E-pew-clicks).", "scenarios/baseline.toml"),
+    ("Public AI (`public_ai.*`)",
+     "A transparent model beside the commercial one: it cites every answer, trains only on "
+     "opted-in content and pays the platforms for it.", "scenarios/public_ai.toml"),
+    ("Synthetic content (`synthetic.*`)",
+     "AI-written posts flow back into the platforms and the training data; training can "
+     "replace or accumulate data; detection can filter them out.",
+     "scenarios/model_collapse_replace.toml"),
+    ("Capability generations (`ai.generation2_week`, ...)",
+     "A more capable model generation is released at a given week.",
+     "scenarios/baseline.toml"),
+)
+"""Interventions: (title, what it does, the scenario that shows it)."""
+
+QUESTIONS: tuple[str, ...] = (
+    "Which STIE level does each of the model's claims reach? Run `ecosim mechanisms`: which "
+    "mechanisms reach E, which stop at T or S, and why? Is a claim about a mechanism at "
+    "level S worth citing?",
+    "`ecosim validate scenarios/stackoverflow.toml` passes its targets. Does that show the "
+    "decline hypothesis is true? What else could produce the same patterns (hint: "
+    "gatekeeping, E-halfaker)?",
+    "Which targets does switching off `source_choice` break (`ecosim ablate`)? Which "
+    "mechanisms does no target depend on yet, and what observation would test them?",
+    "The encyclopedia barely declines while the Q&A site loses a quarter of its questions. "
+    "Which differences between the two (drift, asking, audience) explain it in the model?",
+    "A data strike lowers the AI's quality. Who pays the cost of a strike, and who gains? "
+    "What does the concave data-value curve (E-data-value) imply for small collectives?",
+    "Several figures in the model are 'form only': the shape is supported but not the size. "
+    "Which results would change most if those sizes were different (see the sensitivity "
+    "analysis in data/sensitivity)?",
+)
+
+EXERCISES: tuple[Exercise, ...] = (
+    Exercise("The counterfactual gap",
+             "ecosim run scenarios/baseline.toml --out runs/ai; "
+             "ecosim run scenarios/baseline.toml --set ai.enabled=false --out runs/no_ai",
+             "Compare active contributors and new questions in the last year of both runs.",
+             "With the AI, new questions and active contributors end below the world without "
+             "it; without the AI the run is classified resilient."),
+    Exercise("A world that collapses",
+             "ecosim run scenarios/collapse.toml",
+             "Read the summary: which parameters of collapse.toml differ from the baseline?",
+             "regime: collapse - contributors end below a quarter of their pre-launch level."),
+    Exercise("Model collapse: replace or accumulate",
+             "ecosim run scenarios/model_collapse_replace.toml --out runs/rep; "
+             "ecosim run scenarios/model_collapse_accumulate.toml --out runs/acc",
+             "Plot collapse_error and ai_quality from both timeseries.parquet files.",
+             "With 'replace' the error grows with every quarterly retraining and AI quality "
+             "falls towards zero; with 'accumulate' the error stays below 0.5 x pi^2/6."),
+    Exercise("Who wrote the AI?",
+             "ecosim run scenarios/data_strike.toml --out runs/strike",
+             "Plot provenance_core during and outside the strike (weeks 156 to 312).",
+             "The core's share of the training data drops while the strike lasts, and the "
+             "shares of all groups still add up to one."),
+    Exercise("The leverage curve",
+             "ecosim leverage scenarios/baseline.toml --group core --out runs/leverage",
+             "Open runs/leverage/leverage.png: how does AI quality change as the core "
+             "withholds more of its content?",
+             "AI quality falls as the withheld share rises, gently at first (a concave "
+             "data-value curve)."),
+    Exercise("Which mechanism makes the gap?",
+             "ecosim ablate scenarios/stackoverflow.toml",
+             "Find the mechanisms without which T-SO-gap fails.",
+             "Without source_choice (or without AI adoption) the AI takes no questions and "
+             "T-SO-gap fails."),
+)
+
+
+def render_markdown() -> str:
+    """The teaching guide (docs/teaching.md) from the same data the dashboard shows."""
+    out: list[str] = []
+    w = out.append
+    w("# Teaching the Wikipedia / Stack Overflow decline hypothesis with ecosim")
+    w("")
+    w("*Generated from `ecosim/lesson.py` by `ecosim docs`; the dashboard's Lesson tab shows "
+      "the same steps. Start the dashboard with `make dashboard` (or `solara run app.py`) "
+      "and open http://localhost:8765.*")
+    w("")
+    w("## What is it")
+    w("")
+    w(WHAT_IS_IT)
+    w("")
+    w("## How it works")
+    w("")
+    w(HOW_IT_WORKS)
+    w("")
+    w("## The five steps")
+    w("")
+    for step in STEPS:
+        w(f"### {step.title}")
+        w("")
+        w(step.text)
+        w("")
+        w(f"Mechanisms: {', '.join(f'`{m}`' for m in step.mechanisms)} "
+          "(their STIE cards: `ecosim mechanisms`).")
+        w("")
+        w("**Things to notice**")
+        w("")
+        for n in step.notice:
+            w(f"- {n}")
+        w("")
+        w("**Things to try** (each is one click in the Lesson tab)")
+        w("")
+        for t in step.tries:
+            sets = " ".join(f"--set {k}={str(v).lower() if isinstance(v, bool) else v}"
+                            for k, v in t.settings.items())
+            w(f"- *{t.label}*: `ecosim run {t.scenario}{' ' + sets if sets else ''}` - "
+              f"{t.expect}")
+        w("")
+    w("## Interventions")
+    w("")
+    for title, what, scenario in INTERVENTIONS:
+        w(f"- **{title}.** {what} Scenario: `{scenario}`.")
+    w("")
+    w("## Discussion questions")
+    w("")
+    for i, q in enumerate(QUESTIONS, 1):
+        w(f"{i}. {q}")
+    w("")
+    w("## Exercises")
+    w("")
+    for i, e in enumerate(EXERCISES, 1):
+        w(f"### Exercise {i}: {e.title}")
+        w("")
+        w(f"- Run: `{e.command}`")
+        w(f"- Task: {e.task}")
+        w(f"- What you should see: {e.outcome}")
+        w("")
+    return "\n".join(out).rstrip() + "\n"

@@ -11,7 +11,8 @@ are the very functions the fast engine calls; only the iteration differs:
   later agents in a phase see the changes earlier agents made (asynchronous updating).
 
 It exists for teaching (read :class:`Person`) and for docking: ``tests/test_docking.py``
-checks that both engines agree in distribution. It is about two orders of magnitude slower.
+checks that both engines agree in distribution. It is about 100 times slower at 10,000
+people (measured: benchmarks/README.md).
 A person's state stays in the population's numpy columns; an agent reads and writes its own
 row, so the platforms, the AI and the recorded observables are shared with the fast engine.
 """

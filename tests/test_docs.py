@@ -50,3 +50,15 @@ def test_stale_results_are_flagged():
     results["fingerprint"] = "0" * 16
     assert "**Stale:**" in docs.render(results)
     assert "No results file yet" in docs.render({})
+
+
+def test_teaching_guide_is_generated_from_the_lesson():
+    from ecosim import lesson
+
+    guide = ROOT / "docs" / "teaching.md"
+    text = lesson.render_markdown()
+    assert guide.read_text(encoding="utf-8") == text, (
+        "docs/teaching.md is out of date with ecosim/lesson.py: run `ecosim docs`")
+    for step in lesson.STEPS:
+        assert step.title in text
+    assert "STIE level" in text and text.count("What you should see:") == len(lesson.EXERCISES)

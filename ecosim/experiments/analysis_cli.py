@@ -262,7 +262,8 @@ def docs(
         "docs/results.json (several minutes).")] = False,
     replicates: ReplicatesOption = None,
 ) -> None:
-    """Write the ODD+STIE description of the model, generated from the registry."""
+    """Write the ODD+STIE description of the model, generated from the registry, and the
+    teaching guide (teaching.md beside it), generated from ecosim/lesson.py."""
     from ecosim.experiments import docs as odd
 
     if out.exists() and out.is_dir():
@@ -281,3 +282,8 @@ def docs(
 
     atomic_write(out, lambda f: f.write(text.encode()))
     out_console.print(f"wrote {out}")
+    from ecosim.lesson import render_markdown
+
+    guide = out.parent / "teaching.md"
+    atomic_write(guide, lambda f: f.write(render_markdown().encode()))
+    out_console.print(f"wrote {guide}")
