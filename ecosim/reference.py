@@ -20,7 +20,7 @@ row, so the platforms, the AI and the recorded observables are shared with the f
 from __future__ import annotations
 
 import math
-import random
+from random import Random
 
 import mesa
 from mesa.agentset import AgentSet
@@ -184,7 +184,7 @@ class ReferenceEcosystemModel(EcosystemModel):
             ties = adj.indices[adj.indptr[person.row]:adj.indptr[person.row + 1]]
             person.neighbours = [self.persons[j] for j in ties]
         # activation order comes from the model's numpy generator, like every other draw
-        order = random.Random(int(self.rng.integers(2**63)))
+        order = Random(int(self.rng.integers(2**63)))
         self.person_set = AgentSet(self.persons, random=order)
 
     def on(self, key: str) -> bool:
