@@ -12,18 +12,21 @@ import time
 from pathlib import Path
 
 import ipyvuetify as v
+import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 import pytest
 import solara
+from PIL import Image
 
 from ecosim import lesson
 from ecosim.registry import REGISTRY
 from ecosim.run import run_scenario
 from ecosim.scenario import Scenario
 from ecosim.schema import SCHEMA, defaults
-from ecosim.viz import panels, params, regime_map
+from ecosim.viz import panels, params, plots, regime_map
 from ecosim.viz.page import Dashboard
-from ecosim.viz.plots import PANELS
+from ecosim.viz.plots import PANELS, LivePanel
 from ecosim.viz.session import Simulation, preset_values, presets
 
 from .conftest import ROOT, SCENARIOS, SMALL
@@ -178,6 +181,75 @@ def test_every_panel_draws_empty_and_full_runs():
         fig = panel(snap)
         assert fig.axes and any(ax.lines or ax.collections for ax in fig.axes)
 
+
+
+def test_live_panels_follow_the_run_without_redrawing_everything():
+    """The persistent figures' artists hold the model's series after every frame, and the
+    background (axes, ticks) is not redrawn on each frame."""
+    sim = Simulation(values())
+    live = {name: LivePanel(name) for name in PANELS}
+    frames = 0
+    for weeks in [0] + [1] * 40 + [4] * 20 + [10] * 3:
+        sim.step(weeks)
+        snap = sim.snapshot()
+        frames += 1
+        for name, panel in live.items():
+            png = panel.png(snap)
+            assert png.startswith(b"\x89PNG") and Image.open(io.BytesIO(png)).size == (512, 232)
+            for a in panel.axes:
+                for col, line in a["runs"].items():
+                    assert list(line.get_xdata()) == list(snap.ts["week"]), (name, col)
+                    assert list(line.get_ydata()) == list(snap.ts[col].astype(float))
+                for col, line in a["twins"].items():
+                    assert list(line.get_ydata()) == list(snap.counterfactual[col].astype(float))
+                low, high = a["ax"].get_ylim()
+                if len(snap.ts):
+                    shown = [snap.ts[c].max() for c in a["runs"]] + [1e-9]
+                    assert low == 0 and high >= max(shown), (name, high, shown)
+                assert [m.get_xdata()[0] for m in a["retrains"]] == [
+                    w for w in snap.ts.loc[snap.ts["ai_retrained"] == 1, "week"]
+                    if w != snap.params["ai.launch_week"]]
+    assert live["ai"].full_draws == 1  # a fixed 0..1 axis: one background per run
+    assert all(panel.full_draws <= 8 for panel in live.values()), \
+        {name: panel.full_draws for name, panel in live.items()}
+    assert snap.week == 150 and frames == 64
+    # The last frame's picture equals a full matplotlib render of the same figure, except
+    # where the legend was placed for an earlier part of the run.
+    for name, panel in live.items():
+        fast = np.asarray(Image.open(io.BytesIO(panel.png(snap))).convert("RGB"), dtype=int)
+        buf = io.BytesIO()
+        panel.figure.savefig(buf, format="png", dpi=80)
+        full = np.asarray(Image.open(buf).convert("RGB"), dtype=int)
+        assert (np.abs(fast - full).max(axis=2) > 30).mean() < 0.05, name
+
+
+def test_thin_keeps_short_series_and_spikes():
+    x = np.arange(5000)
+    y = np.zeros(5000)
+    y[1234] = 9.0
+    tx, ty = plots.thin(x, y, limit=1000)
+    assert len(tx) <= 1002 and ty.max() == 9.0 and tx[0] == 0 and tx[-1] == 4999
+    assert len(plots.thin(x[:10], y[:10])[0]) == 10
+    assert plots.nice_ceiling(5230) == 6000 and plots.nice_ceiling(0) == 1.0
+
+
+def test_plot_component_redraws_when_a_snapshot_is_published():
+    sim = Simulation(values())
+    snap = solara.reactive(sim.snapshot())
+
+    @solara.component
+    def Page():
+        plots.LivePlots(snap.value)
+
+    box, rc = solara.render(Page(), handle_error=False)
+    images = rc.find(widgets.Image)
+    assert len(images) == len(PANELS)
+    before = [bytes(w.value) for w in images.widgets]
+    sim.step(60)  # past the AI's launch: every panel changes
+    snap.value = sim.snapshot()
+    after = [bytes(w.value) for w in rc.find(widgets.Image).widgets]
+    assert all(a.startswith(b"\x89PNG") for a in after)
+    assert all(a != b for a, b in zip(after, before))
 
 def test_downloads_hold_the_run():
     sim = Simulation(values())
@@ -385,6 +457,7 @@ def test_lesson_try_loads_settings(tiny_scenarios, tmp_path):
     box, rc = render_page(tiny_scenarios, tmp_path)
     wait_for(lambda: "baseline" in status(rc))
     rc.find(v.Tabs).widget.v_model = 1
+    wait_for(lambda: len(rc.find(v.Btn, children=["World without the AI"])) == 1)
     rc.find(v.Btn, children=["World without the AI"]).widget.click()
     wait_for(lambda: len(rc.find(v.Switch, label="ai.enabled (off)")) == 1)
     wait_for(lambda: "Week 0 of 40" in status(rc) and not rc.find(v.Alert, class_="ecosim-pending"))
