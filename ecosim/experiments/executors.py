@@ -104,7 +104,10 @@ def open_executor(backend: str = "local", workers: int | None = None,
             # which dominated Dask's overhead on this machine (measured: 0.1 s vs 2.7 s to
             # start, plus up to 8 s of imports under load).
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+            # The workers' statistical profiler samples every thread's stack every 10 ms;
+            # on runs made of many short numpy calls it costs a noticeable share of a core.
+            with dask.config.set({"distributed.worker.multiprocessing-method": method,
+                                  "distributed.worker.profile.enabled": False}):
                 cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                        processes=True, dashboard_address=None,
                                        silence_logs=logging.ERROR)
