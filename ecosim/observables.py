@@ -59,6 +59,10 @@ COLUMNS: dict[str, str] = {
     "provenance_newcomer": "share written by newcomers",
     "provenance_synthetic": "share written by the AI itself",
     "withheld_share": "share of the platforms' content withheld from AI training now",
+    "training_synthetic_share": "share of AI-written content in the last training set",
+    "synthetic_posts": "AI-written posts added to the platforms this week",
+    "new_adopters": "people who started using an AI this week",
+    "renewed_topics": "topics replaced by new ones this week (nobody has written about them)",
     "data_income": "platforms' weekly spending of income from AI data deals (per capita)",
     "newcomer_support": "share by which paid newcomer support softens gatekeeping",
 }
@@ -170,6 +174,10 @@ def weekly_record(model: EcosystemModel) -> dict[str, float]:
         "synthetic_share_qa": synthetic_share(qa),
         "synthetic_share_wiki": synthetic_share(wiki),
         "withheld_share": float(1.0 - available / content) if content > 0 else 0.0,
+        "training_synthetic_share": float(ai.training_synthetic_share),
+        "synthetic_posts": float(qa.synthetic_posts.sum() + wiki.synthetic_posts.sum()),
+        "new_adopters": float(week.new_adopters),
+        "renewed_topics": float(week.renewed_topics),
         "data_income": float(model.data_income_spent),
         "newcomer_support": float(model.newcomer_support),
     }

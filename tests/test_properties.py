@@ -43,13 +43,14 @@ def parameter_sets(draw):
     return values
 
 
-SHARES = ["public_ai_share", "public_ai_quality", "ai_share", "ai_quality", "ai_quality_served", "ai_reputation", "ai_adopters",
+SHARES = ["training_synthetic_share", "public_ai_share", "public_ai_quality", "ai_share", "ai_quality", "ai_quality_served", "ai_reputation", "ai_adopters",
           "coverage_qa", "coverage_wiki", "answered_share", "synthetic_share_qa",
           "synthetic_share_wiki", "withheld_share", "top1_share", "ever_contributed_share"]
 COUNTS = ["questions", "questions_popular", "answers", "edits", "contributions", "visits_qa",
           "visits_wiki", "active_contributors", "core_contributors",
           "occasional_contributors", "newcomer_contributors", "newcomers",
-          "rejected_newcomers", "departures", "content_age_qa", "content_age_wiki"]
+          "rejected_newcomers", "departures", "content_age_qa", "content_age_wiki",
+          "synthetic_posts", "new_adopters", "renewed_topics"]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
