@@ -462,3 +462,23 @@ def test_lesson_try_loads_settings(tiny_scenarios, tmp_path):
     wait_for(lambda: len(rc.find(v.Switch, label="ai.enabled (off)")) == 1)
     wait_for(lambda: "Week 0 of 40" in status(rc) and not rc.find(v.Alert, class_="ecosim-pending"))
     assert rc.find(v.Tabs).widget.v_model == 0  # back to the plots
+
+
+def test_a_step_is_one_render_pass_of_the_changed_parts_only(tiny_scenarios, tmp_path,
+                                                              monkeypatch):
+    # Each render pass used to walk the whole page (sliders, tabs); publishing a frame set
+    # state once per subscribed component, and each set cost a pass of its own.
+    rendered = []
+    original = params.ParameterPanel.f
+    monkeypatch.setattr(params.ParameterPanel, "f",
+                        lambda *a, **k: (rendered.append(1), original(*a, **k))[1])
+    box, rc = render_page(tiny_scenarios, tmp_path)
+    wait_for(lambda: status(rc).startswith("Week 0 of 40")
+             and not rc.find(v.Btn, children=["Step"]).widget.disabled)
+    time.sleep(0.5)  # let the build task's last render finish
+    passes, sidebar = rc.render_count, len(rendered)
+    for week in range(1, 4):
+        rc.find(v.Btn, children=["Step"]).widget.click()
+        wait_for(lambda: status(rc).startswith(f"Week {week} of 40"))
+    assert rc.render_count - passes <= 3  # was 6 passes per Step
+    assert len(rendered) == sidebar  # the parameter sliders were not rendered again

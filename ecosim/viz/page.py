@@ -15,11 +15,13 @@ only publishing redraws the plots, so drawing costs once per frame, not once per
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import reacton.core
 import solara
 import solara.lab
 
@@ -32,6 +34,13 @@ from ecosim.viz.tour import Lesson
 from ecosim.viz.session import DEFAULT_PRESET, Simulation, Snapshot, preset_values, presets
 
 TABS = ("Live plots", "Lesson", "Regime map", "STIE cards")
+
+# Reacton's default renderer walks the whole widget tree (about 490 widgets: the sidebar's
+# sliders, the tabs, ...) on every render pass, even when only the status line and the plots
+# changed: about 45 ms per Step at 10,000 people. Its opt-in renderer (REACTON_FAST=1 in the
+# environment before `solara run`) skips subtrees where no state changed and halves a
+# Step again (measured 88 -> 46 ms); it is not switched on here because it is an
+# experimental switch of Reacton's and affects every Solara render in the process.
 
 
 @dataclass
@@ -90,13 +99,21 @@ def Dashboard(scenario_dir: str | Path = "scenarios",
     scenario_dir = Path(scenario_dir)
     files = presets(scenario_dir)
     st = _use_state(scenario_dir)
-    holder = solara.use_memo(lambda: {"sim": None}, [])
+    holder = solara.use_memo(lambda: {"sim": None, "frame_ms": 0.0}, [])
     tab = solara.use_reactive(0)
+    # Setting state from a callback renders at once, once per subscribed component (the
+    # status, the buttons, the plots and the downloads each took a render pass of the
+    # whole page). Inside ``with rc`` the sets are batched into a single pass.
+    rc = reacton.core.get_render_context(required=False)
 
     def publish(sim: Simulation) -> None:
+        snap = sim.snapshot()
         start = time.perf_counter()
-        st.snapshot.set(sim.snapshot())  # redraws the plots (in this thread)
-        st.frame_ms.set(1000 * (time.perf_counter() - start))
+        with rc if rc is not None else contextlib.nullcontext():
+            st.snapshot.set(snap)  # redraws the plots (in this thread), at the end of the batch
+            # The status shows the previous frame's drawing time: this one is being drawn.
+            st.frame_ms.set(holder["frame_ms"])
+        holder["frame_ms"] = 1000 * (time.perf_counter() - start)
 
     def build() -> None:
         st.playing.set(False)

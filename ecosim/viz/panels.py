@@ -167,15 +167,24 @@ def timeseries_parquet(snapshot: Snapshot) -> bytes:
 @solara.component
 def Downloads(snapshot: Snapshot | None, manifest: Callable[[], dict[str, Any]]):
     """Download buttons for the current run's time series and manifest."""
+    # The data functions stay the same objects for the whole session and read the latest
+    # snapshot when clicked: a new function per frame would make each FileDownload restart
+    # its loader thread and cost the page another render pass on every Step.
+    latest = solara.use_ref((snapshot, manifest))
+    latest.current = (snapshot, manifest)
+    csv, parquet, manifest_json = solara.use_memo(lambda: (
+        lambda: timeseries_csv(latest.current[0]),
+        lambda: timeseries_parquet(latest.current[0]),
+        lambda: json.dumps(latest.current[1](), indent=2) + "\n"), [])
     if snapshot is None:
         return
     name = snapshot.params["meta.name"] or "run"
     stem = f"ecosim_{name}_seed{snapshot.params['run.seed']}_week{snapshot.week}"
     with solara.Row(style={"flex-wrap": "wrap"}):
-        solara.FileDownload(lambda: timeseries_csv(snapshot), filename=f"{stem}.csv",
+        solara.FileDownload(csv, filename=f"{stem}.csv",
                             label="Time series (CSV)", mime_type="text/csv")
-        solara.FileDownload(lambda: timeseries_parquet(snapshot), filename=f"{stem}.parquet",
+        solara.FileDownload(parquet, filename=f"{stem}.parquet",
                             label="Time series (parquet)")
-        solara.FileDownload(lambda: json.dumps(manifest(), indent=2) + "\n",
+        solara.FileDownload(manifest_json,
                             filename=f"{stem}_manifest.json", label="Manifest (JSON)",
                             mime_type="application/json")
