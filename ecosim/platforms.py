@@ -126,11 +126,6 @@ class Trend:
             r = self.recent / self.usual
         return np.nan_to_num(r, nan=1.0, posinf=1.0)
 
-    def reset(self, topics: np.ndarray) -> None:
-        """Forget the history of renewed topics."""
-        self.recent[topics] = np.nan
-        self.usual[topics] = np.nan
-
 
 class QAPlatform(Platform):
     """A Stack-Overflow-like Q&A site: people ask, contributors answer, answers are reused.
