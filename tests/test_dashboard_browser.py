@@ -187,19 +187,31 @@ def test_slider_and_reset_change_the_run(dash):
     slider = dash.locator(".ecosim-param-population-size").get_by_role("slider")
     slider.wait_for(state="attached")
     slider.focus()
-    for _ in range(10):
-        slider.press("ArrowLeft")  # logarithmic slider: 10,000 -> about 6,300 people
-        dash.wait_for_timeout(100)
+    # One key press is one change event, so the value the label settles on is final.
+    # (Ten arrow presses are ten round trips; on a loaded machine the label could pause
+    # between them and the test read a value the server had not finished with.)
+    slider.press("PageDown")  # ten of a hundred positions down: 10,000 -> about 6,300
     dash.locator(".ecosim-pending").wait_for()
-    dash.wait_for_timeout(1000)  # let the server apply the last key press
-    label = dash.get_by_text(re.compile(r"^population\.size = [\d,]+ people$"))
-    people = re.search(r"= ([\d,]+) people", label.inner_text()).group(1)
-    assert people != "10,000"
+    dash.wait_for_function(
+        "() => [...document.querySelectorAll('*')].some(e => e.childElementCount == 0"
+        " && /^population\\.size = [\\d,]+ people$/.test(e.innerText)"
+        " && !e.innerText.includes('= 10,000 '))")
+    people = label_people(dash)
     dash.screenshot(path=SHOTS / "dashboard_slider_pending.png")
     dash.get_by_role("button", name="Reset", exact=True).click()
-    wait_status(dash, rf"^Week 0 of 520 - {people} people")
+    try:
+        wait_status(dash, rf"^Week 0 of 520 - {people} people")
+    except Exception as err:  # noqa: BLE001 - say what the page showed instead
+        raise AssertionError(f"after Reset the status is {status(dash)!r}; the slider "
+                             f"label said {label_people(dash)} people") from err
     wait_idle(dash)
     assert dash.locator(".ecosim-pending").count() == 0
+    assert label_people(dash) == people
+
+
+def label_people(pg) -> str:
+    label = pg.get_by_text(re.compile(r"^population\.size = [\d,]+ people$"))
+    return re.search(r"= ([\d,]+) people", label.inner_text()).group(1)
 
 
 def test_preset_and_mechanism_switch(dash):
