@@ -170,8 +170,11 @@ def _steady_contributor_chance(p: Params, motivation: np.ndarray, home_visits: n
     newcomer = leave * p["contributors.newcomer_churn_multiplier"]
     weeks = p["contributors.newcomer_weeks"]
     survive = np.exp(-newcomer * weeks)
-    spell = (1.0 - survive) / newcomer + survive / leave
-    return join * spell / (1.0 + join * spell)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no churn: handled below
+        spell = (1.0 - survive) / newcomer + survive / leave
+        chance = join * spell / (1.0 + join * spell)
+    # Without any churn a spell never ends: whoever can join is a contributor for good.
+    return np.where(leave > 0, chance, (join > 0).astype(float))
 
 
 def contributor_hazard(p: Params, motivation: np.ndarray) -> np.ndarray:

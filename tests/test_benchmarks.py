@@ -18,3 +18,14 @@ def test_engine_benchmark_runs_at_tiny_size(tmp_path):
     results = json.loads(out.read_text())["results"]
     assert {r["engine"] for r in results} == {"fast", "reference"}
     assert all(r["person_steps_per_s"] > 0 and r["peak_rss_mb"] > 0 for r in results)
+
+
+def test_dashboard_benchmark_runs(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_dashboard.py"),
+                           "--steps", "3", "--json", str(out)], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(out.read_text())
+    assert figures["people"] == 10_000 and figures["page_step_ms_median"] > 0
+    assert figures["five_plots_ms_median"] > 0 and "browser_step_ms_median" not in figures

@@ -414,12 +414,41 @@ def status(rc) -> str:
     return found.widget.children[0] if len(found) else ""
 
 
+def open_parameter_panels(rc, *titles: str) -> None:
+    """Open the sidebar's parameter groups with these titles, as a click on each would."""
+    panels = rc.find(v.ExpansionPanels, multiple=True).widget
+    panels.v_model = [i for i, g in enumerate(params.GROUPS) if params.GROUP_TITLES[g] in titles]
+
+
+def open_mechanisms(rc) -> None:
+    """Open the sidebar's panel of mechanism switches."""
+    (panels,) = [w for w in rc.find(v.ExpansionPanels).widgets if not w.multiple]
+    panels.v_model = 0
+
+
+def test_closed_parameter_panels_hold_no_sliders(tiny_scenarios, tmp_path):
+    # Closed, the groups' few hundred widgets would be walked by every render pass (a Step).
+    box, rc = render_page(tiny_scenarios, tmp_path)
+    wait_for(lambda: status(rc).startswith("Week 0 of 40"))
+    assert not rc.find(v.Slider, class_="ecosim-param-population-size")
+    assert not rc.find(v.Switch, label="gatekeeping")
+    open_parameter_panels(rc, "People", "AI")
+    wait_for(lambda: len(rc.find(v.Slider, class_="ecosim-param-population-size")) == 1)
+    assert rc.find(v.Slider, class_="ecosim-param-ai-retrain-interval")
+    assert not rc.find(v.Slider, class_="ecosim-param-run-weeks")  # the Run group is closed
+    open_mechanisms(rc)
+    wait_for(lambda: len(rc.find(v.Switch, label="gatekeeping")) == 1)
+    open_parameter_panels(rc)  # all closed again
+    wait_for(lambda: not rc.find(v.Slider, class_="ecosim-param-population-size"))
+
+
 def test_page_builds_steps_and_resets_with_new_values(tiny_scenarios, tmp_path):
     box, rc = render_page(tiny_scenarios, tmp_path)
     wait_for(lambda: status(rc).startswith("Week 0 of 40 - 400 people"))
     rc.find(v.Btn, children=["Step"]).widget.click()
     wait_for(lambda: status(rc).startswith("Week 1 of 40"))
     # A slider changes a pending value; Reset applies it.
+    open_parameter_panels(rc, "People")
     slider = rc.find(v.Slider, class_="ecosim-param-population-size").widget
     slider.fire_event("change", params.to_position(SCHEMA["population.size"], 500,
                                                    params.INTERACTIVE_MAX["population.size"]))
@@ -434,6 +463,8 @@ def test_page_switches_preset_and_mechanism(tiny_scenarios, tmp_path):
     wait_for(lambda: "baseline" in status(rc))
     rc.find(v.Select, label="Scenario preset").widget.v_model = "other"
     wait_for(lambda: "500 people - other" in status(rc))
+    open_mechanisms(rc)
+    wait_for(lambda: len(rc.find(v.Switch, label="gatekeeping")) == 1)
     switch = rc.find(v.Switch, label="gatekeeping")
     switch.widget.v_model = False
     rc.find(v.Btn, children=["Reset"]).widget.click()
@@ -459,6 +490,7 @@ def test_lesson_try_loads_settings(tiny_scenarios, tmp_path):
     rc.find(v.Tabs).widget.v_model = 1
     wait_for(lambda: len(rc.find(v.Btn, children=["World without the AI"])) == 1)
     rc.find(v.Btn, children=["World without the AI"]).widget.click()
+    open_parameter_panels(rc, "AI")
     wait_for(lambda: len(rc.find(v.Switch, label="ai.enabled (off)")) == 1)
     wait_for(lambda: "Week 0 of 40" in status(rc) and not rc.find(v.Alert, class_="ecosim-pending"))
     assert rc.find(v.Tabs).widget.v_model == 0  # back to the plots

@@ -145,3 +145,11 @@ def test_concentration_is_heavy_tailed():
     ts = run_scenario(small(population__size=5000), seed=7).timeseries
     assert ts.top1_share.mean() > 0.1           # 1% of contributors do >10x their share
     assert ts.ever_contributed_share.iloc[-1] < 0.5
+
+
+def test_without_churn_everyone_who_can_join_starts_as_a_contributor():
+    # With no churn a contributing spell never ends, so the steady state is "all who can
+    # join"; the formula's 0/0 used to make that nobody.
+    model = EcosystemModel(small(contributors__base_churn=0.0), seed=3)
+    with_churn = EcosystemModel(small(), seed=3)
+    assert model.people.contributor.mean() > with_churn.people.contributor.mean() > 0

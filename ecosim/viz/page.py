@@ -35,12 +35,12 @@ from ecosim.viz.session import DEFAULT_PRESET, Simulation, Snapshot, preset_valu
 
 TABS = ("Live plots", "Lesson", "Regime map", "STIE cards")
 
-# Reacton's default renderer walks the whole widget tree (about 490 widgets: the sidebar's
-# sliders, the tabs, ...) on every render pass, even when only the status line and the plots
-# changed: about 45 ms per Step at 10,000 people. Its opt-in renderer (REACTON_FAST=1 in the
-# environment before `solara run`) skips subtrees where no state changed and halves a
-# Step again (measured 88 -> 46 ms); it is not switched on here because it is an
-# experimental switch of Reacton's and affects every Solara render in the process.
+# Reacton's default renderer walks the whole widget tree on every render pass, even when only
+# the status line and the plots changed. The sidebar's closed panels therefore hold no
+# widgets (see ecosim/viz/params.py): the page is about 100 widgets instead of 490, and a
+# Step at 10,000 people went from about 87 to 51 ms in this process (benchmarks/
+# bench_dashboard.py). Reacton's opt-in renderer (REACTON_FAST=1) gains little on top and is
+# experimental, so it is not switched on.
 
 
 @dataclass

@@ -155,33 +155,39 @@ def ParameterPanel(values: dict[str, Any], on_change: Callable[[str, Any], None]
         changed: Keys whose value differs from the running model (marked as pending).
     """
     groups = keys_by_group()
-    with solara.v.ExpansionPanels(multiple=True, accordion=True):
-        for group in GROUPS:
+    shown = [g for g in GROUPS if groups[g]]
+    # Only open panels hold their sliders: closed, they would be a few hundred widgets that
+    # every render pass of the page walks (a Step cost twice as much with them all built).
+    opened = solara.use_reactive([])
+    with solara.v.ExpansionPanels(multiple=True, accordion=True, v_model=opened.value,
+                                  on_v_model=lambda v: opened.set(list(v or []))):
+        for index, group in enumerate(shown):
             keys = groups[group]
-            if not keys:
-                continue
             pending = sum(k in changed for k in keys)
             title = GROUP_TITLES[group] + (f"  ({pending} changed)" if pending else "")
             with solara.v.ExpansionPanel():
                 solara.v.ExpansionPanelHeader(children=[title])
                 with solara.v.ExpansionPanelContent():
-                    for key in keys:
-                        ParamControl(key, values, on_change)
+                    if index in opened.value:
+                        for key in keys:
+                            ParamControl(key, values, on_change)
 
 
 @solara.component
 def MechanismSwitches(values: dict[str, Any], on_change: Callable[[str, Any], None]):
     """An on/off switch per registered mechanism (``mechanisms.<key>``)."""
-    with solara.v.ExpansionPanels(accordion=True):
+    opened = solara.use_reactive(None)  # as above: the switches exist while the panel is open
+    with solara.v.ExpansionPanels(accordion=True, v_model=opened.value, on_v_model=opened.set):
         with solara.v.ExpansionPanel():
             off = sum(not values[f"mechanisms.{k}"] for k in REGISTRY)
             solara.v.ExpansionPanelHeader(
                 children=["Mechanisms" + (f"  ({off} off)" if off else "")])
             with solara.v.ExpansionPanelContent():
-                for key, mech in REGISTRY.items():
-                    switch = mech.card.switch
-                    solara.Switch(label=key.replace("_", " "), value=values[switch],
-                                  on_value=lambda v, s=switch: on_change(s, v))
-                    solara.Text(mech.card.summary,
-                                style={"font-size": "0.75em", "color": "#666",
-                                       "display": "block"})
+                if opened.value == 0:
+                    for key, mech in REGISTRY.items():
+                        switch = mech.card.switch
+                        solara.Switch(label=key.replace("_", " "), value=values[switch],
+                                      on_value=lambda v, s=switch: on_change(s, v))
+                        solara.Text(mech.card.summary,
+                                    style={"font-size": "0.75em", "color": "#666",
+                                           "display": "block"})
