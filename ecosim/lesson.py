@@ -2,18 +2,28 @@
 
 Written in the spirit of NetLogo's Info tab (what is it, how it works, things to notice,
 things to try), once, here. The dashboard's Lesson tab renders it with a button per "try
-this" that loads the settings in one click; a later ``docs/teaching.md`` can render the same
-data as text. Every setting is a dotted scenario key that :func:`check` validates against
-:data:`ecosim.schema.SCHEMA`, so the lesson cannot drift from the model.
+this" that loads the settings in one click; ``docs/teaching.md`` renders the same data as
+text. Every setting is a dotted scenario key that :func:`check` validates against
+:data:`ecosim.schema.SCHEMA`, and every try's expectation is also a check
+(:attr:`Try.holds`) that ``tests/test_lesson.py`` runs, so the lesson cannot drift from the
+model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from ecosim.schema import SCHEMA, ScenarioError, lookup
+
+Check = Callable[[pd.DataFrame, pd.DataFrame], bool]
+"""``holds(run, baseline)``: a try's expectation as a test on its time series and the
+baseline's (``scenarios/baseline.toml``, same seed)."""
 
 
 @dataclass(frozen=True)
@@ -23,14 +33,123 @@ class Try:
     Attributes:
         label: The button's text.
         settings: Dotted scenario keys and the values to set.
-        scenario: Scenario file (relative to the repository) the experiment starts from.
         expect: What to look for after running it.
+        holds: The expectation as a check against the baseline with the same seed;
+            ``tests/test_lesson.py`` runs every try at several seeds and requires it.
+        scenario: Scenario file (relative to the repository) the experiment starts from.
     """
 
     label: str
     settings: dict[str, Any]
     expect: str
+    holds: Check
     scenario: str = "scenarios/baseline.toml"
+
+
+# -- what the checks read: windows of a run, relative to the baseline's AI launch -----------
+
+
+def launch_week(baseline: pd.DataFrame) -> int:
+    """The week the baseline's AI first answered."""
+    return int(np.argmax(baseline["ai_generation"].to_numpy() > 0))
+
+
+def before(ts: pd.DataFrame, col: str, launch: int) -> float:
+    """Mean of ``col`` over the weeks before the launch."""
+    return float(ts[col].iloc[:launch].mean())
+
+
+def first_year(ts: pd.DataFrame, col: str, launch: int) -> float:
+    """Mean of ``col`` over the year after the launch."""
+    return float(ts[col].iloc[launch:launch + 52].mean())
+
+
+def last_year(ts: pd.DataFrame, col: str) -> float:
+    """Mean of ``col`` over the run's last 52 weeks."""
+    return float(ts[col].iloc[-52:].mean())
+
+
+def weeks(ts: pd.DataFrame, col: str, start: int, end: int) -> float:
+    """Mean of ``col`` over weeks ``start`` to ``end`` (exclusive)."""
+    return float(ts[col].iloc[start:end].mean())
+
+
+def change(ts: pd.DataFrame, col: str, launch: int) -> float:
+    """The last year's level of ``col`` over its level before the launch."""
+    return last_year(ts, col) / before(ts, col, launch)
+
+
+def quality_by_generation(ts: pd.DataFrame) -> np.ndarray:
+    """The AI's quality when each generation is first served, oldest first."""
+    served = ts[ts["ai_generation"] > 0]
+    return served.groupby("ai_generation")["ai_quality"].first().to_numpy()
+
+
+def _contributors_fall_below_baseline(by: float) -> Check:
+    def holds(run: pd.DataFrame, base: pd.DataFrame) -> bool:
+        t = launch_week(base)
+        return (change(run, "active_contributors", t)
+                < change(base, "active_contributors", t) - by)
+    return holds
+
+
+def _no_ai_no_change(run: pd.DataFrame, base: pd.DataFrame) -> bool:
+    t = launch_week(base)
+    return (run["ai_share"].max() == 0 and abs(change(run, "visits_qa", t) - 1) < 0.03
+            and change(run, "active_contributors", t) > 0.95)
+
+
+def _faster_and_higher(run: pd.DataFrame, base: pd.DataFrame) -> bool:
+    t = launch_week(base)
+    return (first_year(run, "ai_share", t) > 1.5 * first_year(base, "ai_share", t)
+            and last_year(run, "ai_share") > 1.5 * last_year(base, "ai_share"))
+
+
+def _fewer_questions_more_ai(run: pd.DataFrame, base: pd.DataFrame) -> bool:
+    t = launch_week(base)
+    return (before(run, "questions", t) < 0.8 * before(base, "questions", t)
+            and before(run, "answers", t) < 0.8 * before(base, "answers", t)
+            and last_year(run, "ai_share") > last_year(base, "ai_share") + 0.05)
+
+
+def _little_changes(run: pd.DataFrame, base: pd.DataFrame) -> bool:
+    t = launch_week(base)
+    return abs(change(run, "active_contributors", t)
+               - change(base, "active_contributors", t)) < 0.05
+
+
+def _model_collapse(run: pd.DataFrame, base: pd.DataFrame) -> bool:
+    quality = quality_by_generation(run)
+    return (len(quality) > 3 and bool(np.all(np.diff(quality) < 0))
+            and last_year(run, "ai_quality") < 0.75 * last_year(base, "ai_quality"))
+
+
+def _filtered(run: pd.DataFrame, base: pd.DataFrame) -> bool:
+    return (run["training_synthetic_share"].max() == 0
+            and abs(last_year(run, "ai_quality") - last_year(base, "ai_quality")) < 0.02)
+
+
+def _fresher(run: pd.DataFrame, base: pd.DataFrame) -> bool:
+    return (len(quality_by_generation(run)) >= 3.5 * len(quality_by_generation(base))
+            and last_year(run, "ai_quality") > last_year(base, "ai_quality") + 0.01)
+
+
+def _collapse(run: pd.DataFrame, base: pd.DataFrame) -> bool:
+    return change(run, "active_contributors", launch_week(run)) < 0.25
+
+
+STRIKE = (156, 312)
+
+
+def _strike(run: pd.DataFrame, base: pd.DataFrame) -> bool:
+    def during(ts: pd.DataFrame, col: str) -> float:
+        return weeks(ts, col, *STRIKE)
+
+    return (during(run, "provenance_core") < during(base, "provenance_core") - 0.03
+            and during(run, "ai_quality") < during(base, "ai_quality") - 0.01
+            and during(run, "visits_qa") > during(base, "visits_qa")
+            and abs(weeks(run, "ai_quality", STRIKE[1] + 52, len(run))
+                    - weeks(base, "ai_quality", STRIKE[1] + 52, len(base))) < 0.01)
 
 
 @dataclass(frozen=True)
@@ -88,10 +207,12 @@ STEPS: tuple[Step, ...] = (
         ),
         tries=(
             Try("World without the AI", {"ai.enabled": False},
-                "Nothing happens at the launch week: the communities keep their level."),
+                "Nothing happens at the launch week: visits and contributors keep their "
+                "level.", _no_ai_no_change),
             Try("A much more convenient AI",
                 {"ai.lookup_convenience": 1.5, "ai.ask_convenience": 2.0},
-                "The AI's share climbs higher and faster."),
+                "The AI's share climbs faster and ends about twice as high.",
+                _faster_and_higher),
         ),
         mechanisms=("ai_adoption", "source_choice"),
     ),
@@ -105,16 +226,20 @@ STEPS: tuple[Step, ...] = (
         ),
         notice=(
             "Visits and new questions fall below their dashed counterfactual after the launch.",
-            "Questions fall faster than visits on the Q&A site: asking is what the AI "
-            "replaces best.",
+            "New questions fall too: a how-to need the AI answers is a question never "
+            "posted, and an answer never written.",
         ),
         tries=(
             Try("The AI cites its sources", {"attribution.share": 1.0,
                                              "attribution.click_rate": 0.15},
-                "Links send some readers back: visits fall less than without attribution."),
+                "Links send some readers back: the Q&A site ends with more visits than "
+                "without attribution.",
+                lambda run, base: last_year(run, "visits_qa")
+                > 1.03 * last_year(base, "visits_qa")),
             Try("People rarely post questions", {"demand.ask_propensity": 0.05},
-                "Fewer questions to begin with, so fewer answers and fewer askers turned "
-                "contributors."),
+                "Fewer questions and answers from the start; with less fresh content on the "
+                "site, more needs go to the AI (its share ends higher).",
+                _fewer_questions_more_ai),
         ),
         mechanisms=("question_asking", "attribution"),
     ),
@@ -124,22 +249,37 @@ STEPS: tuple[Step, ...] = (
         text=(
             "Volunteers write for an audience. When readers leave, effort follows the audience "
             "(an elasticity), fewer readers become contributors and contributors leave "
-            "sooner. Newcomers go first; the tightly knit core holds on longest."
+            "sooner. Three things buffer them: they compare today's audience with the one "
+            "they are used to, and get used to a smaller one within about two years "
+            "(platforms.audience_memory_weeks); the most active contribute for their own "
+            "reasons; and ties to other contributors hold people who are read less. In the "
+            "baseline the buffers absorb most of the loss, as Stack Overflow's core "
+            "contributors stayed (target T-core-stable)."
         ),
         notice=(
-            "Newcomers shrink before the core does.",
+            "Visits fall by about a quarter, contributors by a few percent at most.",
             "The dashed lines show how many contributors the same world would have without "
             "the AI.",
         ),
         tries=(
+            Try("Volunteers who never get used to a smaller audience",
+                {"platforms.audience_memory_weeks": 2000},
+                "They keep comparing with the audience they had before the AI: contributors "
+                "end clearly lower than in the baseline (by about a tenth).",
+                _contributors_fall_below_baseline(0.05)),
+            Try("Audience-driven volunteers without buffers",
+                {"contributors.audience_elasticity": 1.5,
+                 "contributors.audience_churn_elasticity": 2.5,
+                 "contributors.tie_buffer": 0.0, "contributors.intrinsic_scale": 100.0},
+                "Everyone feels the lost audience fully and no peer holds them: contributors "
+                "end lower than in the baseline.",
+                _contributors_fall_below_baseline(0.04)),
             Try("Volunteers who do not care about audience",
                 {"contributors.audience_elasticity": 0.0,
                  "contributors.audience_churn_elasticity": 0.0},
-                "Contributors barely react to the AI: the loop is cut at this step."),
-            Try("Audience-driven volunteers",
-                {"contributors.audience_elasticity": 1.5,
-                 "contributors.audience_churn_elasticity": 2.5},
-                "Contributors fall much further than visits do."),
+                "Little changes: in the baseline the buffers already absorb the lost "
+                "audience, so cutting this link barely moves the contributors.",
+                _little_changes),
         ),
         mechanisms=("audience_motivation", "reader_recruitment", "contributor_churn"),
     ),
@@ -161,12 +301,16 @@ STEPS: tuple[Step, ...] = (
         tries=(
             Try("Replace the data, lots of AI-written posts",
                 {"synthetic.training": "replace", "synthetic.post_share": 0.5},
-                "Quality falls generation after generation (model collapse)."),
-            Try("Filter out AI-written posts", {"synthetic.post_share": 0.5,
-                                                "synthetic.detection": 1.0},
-                "The synthetic band stays empty and quality holds better."),
+                "Each generation learns from data the last one partly wrote: quality falls "
+                "at every retraining (model collapse).", _model_collapse),
+            Try("Replace the data, but filter out AI-written posts",
+                {"synthetic.training": "replace", "synthetic.post_share": 0.5,
+                 "synthetic.detection": 1.0},
+                "The detector keeps the AI's own posts out of training: the synthetic band "
+                "stays empty and quality holds at the baseline's level.", _filtered),
             Try("Retrain every quarter", {"ai.retrain_interval": 13},
-                "More, smaller steps: the AI follows the platforms' decline more closely."),
+                "Four times as many retrainings: the AI keeps closer to what the platforms "
+                "hold and ends with a slightly higher quality.", _fresher),
         ),
         mechanisms=("ai_retraining", "synthetic_content", "knowledge_drift"),
     ),
@@ -184,12 +328,16 @@ STEPS: tuple[Step, ...] = (
             "Compare the end of the run with the dashed world without the AI.",
         ),
         tries=(
-            Try("The collapse scenario", {}, "Contributors end far below a quarter of their "
-                "pre-launch level: collapse.", scenario="scenarios/collapse.toml"),
-            Try("Half the core goes on a data strike", {},
-                "While the strike lasts (weeks 156 to 312) the AI's training data loses "
-                "much of the core's content: its quality drops at the next retraining and "
-                "people drift back to the platforms.", scenario="scenarios/data_strike.toml"),
+            Try("The collapse scenario", {}, "Contributors end below a quarter of their "
+                "pre-launch level: collapse.", _collapse, scenario="scenarios/collapse.toml"),
+            Try("Half the core goes on a data strike",
+                {"leverage.a.group": "core", "leverage.a.fraction": 0.5,
+                 "leverage.a.action": "withhold", "leverage.a.start_week": STRIKE[0],
+                 "leverage.a.end_week": STRIKE[1]},
+                "While the strike lasts (weeks 156 to 312) the core's share of the AI's "
+                "training data falls, the AI's quality drops a few points and a few more "
+                "people stay with the platforms. The first retraining after the strike "
+                "restores the AI.", _strike),
         ),
         mechanisms=("gatekeeping", "data_leverage"),
     ),
@@ -344,7 +492,9 @@ def render_markdown() -> str:
         for n in step.notice:
             w(f"- {n}")
         w("")
-        w("**Things to try** (each is one click in the Lesson tab)")
+        w("**Things to try** (each is one click in the Lesson tab; each expectation "
+          "compares the run with `scenarios/baseline.toml` at the same seed, and "
+          "`tests/test_lesson.py` checks it at seeds 1, 2 and 3)")
         w("")
         for t in step.tries:
             sets = " ".join(f"--set {k}={str(v).lower() if isinstance(v, bool) else v}"

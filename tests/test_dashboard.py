@@ -64,7 +64,7 @@ def test_lesson_covers_the_five_steps_with_valid_settings():
 
 
 def test_lesson_check_rejects_unknown_keys():
-    bad = lesson.Step("x", "x", "x", ("x",), (lesson.Try("x", {"ai.nonsense": 1}, "x"),))
+    bad = lesson.Step("x", "x", "x", ("x",), (lesson.Try("x", {"ai.nonsense": 1}, "x", lambda run, base: True),))
     with pytest.raises(ValueError, match="ai.nonsense"):
         lesson.check((bad,))
 

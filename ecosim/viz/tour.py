@@ -42,7 +42,9 @@ def Lesson(on_try: Callable[[Try], None]):
         solara.Markdown(s.text)
         solara.Markdown("**Things to notice**\n\n" + "\n".join(f"- {n}" for n in s.notice))
         solara.Markdown("**Things to try** (one click loads the settings and resets the "
-                        "model; then press Play)")
+                        "model; then press Play). Each expectation compares the run with the "
+                        "baseline preset at the same seed; the test suite checks every one "
+                        "at three seeds.")
         for t in s.tries:
             with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                 solara.Button(t.label, on_click=lambda t=t: on_try(t), color="secondary",
