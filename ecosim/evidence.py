@@ -1,9 +1,8 @@
-"""The evidence index: keys of the project's published figures (shared/EVIDENCE.md).
+"""The evidence index: keys of the project's published figures (docs/evidence.md).
 
 STIE cards and target checks cite evidence by key. This module holds each key's reliability
-tier and a short source, so that the package works where the shared folder is not present;
-``tests/test_registry.py`` checks it against EVIDENCE.md whenever that file is beside the
-repository. Tier A: read in the primary source. B: secondary coverage only. C: unreviewed
+tier and a short source; the figures themselves are in ``docs/evidence.md`` (a copy of the
+workspace's shared/EVIDENCE.md), which ``tests/test_registry.py`` checks this index against. Tier A: read in the primary source. B: secondary coverage only. C: unreviewed
 working paper, a plausibility check and never a target.
 """
 
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Source:
-    """One entry of EVIDENCE.md: its key, best reliability tier and a short citation."""
+    """One entry of docs/evidence.md: its key, best reliability tier and a short citation."""
 
     key: str
     tier: str

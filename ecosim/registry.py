@@ -40,7 +40,7 @@ class Cite:
     """One evidence entry on a card.
 
     Attributes:
-        key: Key in shared/EVIDENCE.md.
+        key: Key in docs/evidence.md.
         use: What the mechanism takes from it (a figure that sets a default, or a shape).
         form_only: True when only the shape of the effect is supported, not its size.
     """
@@ -64,7 +64,7 @@ class Card:
         summary: One line: what it does.
         intent: The real process it stands for.
         evidence: Sources that support its form and its parameter values.
-        targets: Keys of the observed patterns (EVIDENCE.md T-...) it serves.
+        targets: Keys of the observed patterns (docs/evidence.md, T-...) it serves.
         parameters: Scenario keys it reads.
         assumptions: Choices made where the sources are vague.
         family: Module family (demand, contribution, knowledge, ai, leverage).

@@ -1,7 +1,7 @@
 """Targets: the observed patterns ecosim must reproduce, as executable checks.
 
 A target turns model output into numbers and says whether they fall in an accepted range
-taken from the evidence (shared/EVIDENCE.md, keys ``T-...``). Most targets compare two
+taken from the evidence (docs/evidence.md, keys ``T-...``). Most targets compare two
 *arms* of a paired experiment run with the same seed (common random numbers):
 
 - ``ai``: the scenario as written;
@@ -70,7 +70,7 @@ class Target:
     """One observed pattern as an executable check.
 
     Attributes:
-        key: Key in EVIDENCE.md (``T-...``).
+        key: Key in docs/evidence.md (``T-...``).
         pattern: The pattern, in words.
         measured: What ``value`` is, exactly (windows, arms, columns).
         low: Smallest accepted value.

@@ -20,6 +20,7 @@ CARDS = [m.card for m in REGISTRY.values()]
 # Topic-level halves of mechanisms that both engines call (their mechanism's card covers them).
 SHARED_STEPS = {"update_reputation", "settle_contributions"}
 SHARED_EVIDENCE = ROOT.parent / "shared" / "EVIDENCE.md"
+SHIPPED_EVIDENCE = ROOT / "docs" / "evidence.md"
 
 
 def test_registry_and_weekly_order_agree():
@@ -41,15 +42,22 @@ def test_card_is_complete(card):
     assert f"mechanisms.{card.key}" in SCHEMA
 
 
-def test_evidence_index_matches_shared_evidence_file():
-    if not SHARED_EVIDENCE.exists():
-        pytest.skip("shared/EVIDENCE.md is not beside this checkout")
-    keys = set(re.findall(r"^\| ((?:T|E)-[\w-]+) \|", SHARED_EVIDENCE.read_text(), re.M))
+def test_evidence_index_matches_the_shipped_evidence_file():
+    text = SHIPPED_EVIDENCE.read_text()
+    keys = set(re.findall(r"^\| ((?:T|E)-[\w-]+) \|", text, re.M))
     assert keys == set(EVIDENCE)
-    text = SHARED_EVIDENCE.read_text()
     for key, source in EVIDENCE.items():
         row = next(line for line in text.splitlines() if line.startswith(f"| {key} |"))
         assert row.rstrip(" |").split("|")[-1].strip().startswith(source.tier), key
+
+
+def test_shipped_evidence_file_is_the_shared_one():
+    # docs/evidence.md is a copy of the workspace's shared/EVIDENCE.md, so that users of a
+    # checkout can look up the keys the cards cite. Compared when the original is present.
+    if not SHARED_EVIDENCE.exists():
+        pytest.skip("shared/EVIDENCE.md is not beside this checkout (nothing to compare)")
+    assert SHIPPED_EVIDENCE.read_text() == SHARED_EVIDENCE.read_text(), (
+        "docs/evidence.md differs from shared/EVIDENCE.md: copy it again")
 
 
 def test_every_public_function_in_a_family_module_is_a_mechanism_or_a_rule():

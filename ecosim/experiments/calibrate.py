@@ -66,7 +66,7 @@ class Anchor:
     """A published figure the calibration fits besides the targets (not a target itself).
 
     Attributes:
-        evidence: EVIDENCE.md key.
+        evidence: Key in docs/evidence.md.
         column: Time-series column of the AI world.
         week: Week after the launch at which the figure applies.
         figure: The published figure.

@@ -265,7 +265,7 @@ def render(results: dict[str, Any] | None = None) -> str:
     w("")
     w("The model reads no external time series. Published figures set parameter defaults, "
       "calibration bounds and anchors, and target ranges; they are cited by key "
-      "(shared/EVIDENCE.md):")
+      "(docs/evidence.md, a copy of the project's shared evidence file):")
     w("")
     w("| key | tier | source | figure |")
     w("|---|---|---|---|")
