@@ -318,10 +318,13 @@ STEPS: tuple[Step, ...] = (
         key="outcome",
         title="5. Collapse, a new equilibrium, or cycles?",
         text=(
-            "The loop can run down to nothing, settle at a lower level, or swing: a worse AI "
-            "sends people back to the platforms, which recover, which makes the AI better "
-            "again. The badge above the plots classifies the run and says why. The regime map "
-            "shows which settings lead where."
+            "The loop can run down to nothing (collapse), settle at a lower level "
+            "(decline) or hold (resilient). It could also swing - a worse AI sends people "
+            "back to the platforms, which recover, which makes the AI better again - and the "
+            "badge would say 'oscillation'; but no run of this model has cycled so far, "
+            "neither in the shipped sweeps nor in 160 runs with much faster feedback "
+            "(scenarios/sweeps/cycles.toml). The badge above the plots classifies the run "
+            "and says why. The regime map shows which settings lead where."
         ),
         notice=(
             "The regime badge changes as the run goes on: it judges the run so far.",
@@ -418,6 +421,9 @@ QUESTIONS: tuple[str, ...] = (
     "Which differences between the two (drift, asking, audience) explain it in the model?",
     "A data strike lowers the AI's quality. Who pays the cost of a strike, and who gains? "
     "What does the concave data-value curve (E-data-value) imply for small collectives?",
+    "No run of the model cycles, even with fast retraining and fast-learning users "
+    "(scenarios/sweeps/cycles.toml). What would a loop need to swing (delays, overshoot)? "
+    "Which real process could provide it, and what evidence would show it?",
     "Several figures in the model are 'form only': the shape is supported but not the size. "
     "Which results would change most if those sizes were different (see the sensitivity "
     "analysis in data/sensitivity)?",

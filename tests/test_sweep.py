@@ -229,3 +229,10 @@ def test_plot_sobol_prints_and_draws_indices(tmp_path):
     table = pd.read_csv(out / "sensitivity_sobol.csv")
     assert set(table.key) == {f.key for f in sweep.factors}
     assert (out / "sensitivity_sobol.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios" / "sweeps").glob("*.toml")),
+                         ids=lambda p: p.name)
+def test_every_shipped_sweep_file_loads(path):
+    sweep = load_sweep(path)
+    assert len(plan(sweep)) >= 2 * len(sweep.factors)
