@@ -46,12 +46,33 @@ class Try:
     scenario: str = "scenarios/baseline.toml"
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A thing to notice in the baseline that the test suite checks.
+
+    Attributes:
+        text: What to look for.
+        holds: ``holds(baseline, without_ai)`` on the baseline's time series and the same
+            world without the AI (same seed); ``tests/test_lesson.py`` requires it at
+            seeds 1, 2 and 3.
+    """
+
+    text: str
+    holds: Check
+
+    def __str__(self) -> str:
+        return self.text
+
+
 # -- what the checks read: windows of a run, relative to the baseline's AI launch -----------
 
 
 def launch_week(baseline: pd.DataFrame) -> int:
     """The week the baseline's AI first answered."""
-    return int(np.argmax(baseline["ai_generation"].to_numpy() > 0))
+    launched = baseline["ai_generation"].to_numpy() > 0
+    if not launched.any():
+        raise ValueError("this run has no AI launch to measure from")
+    return int(np.argmax(launched))
 
 
 def before(ts: pd.DataFrame, col: str, launch: int) -> float:
@@ -138,6 +159,46 @@ def _collapse(run: pd.DataFrame, base: pd.DataFrame) -> bool:
     return change(run, "active_contributors", launch_week(run)) < 0.25
 
 
+def _s_curve(base: pd.DataFrame, without_ai: pd.DataFrame) -> bool:
+    # Slow, then fast, then slow: the quarterly growth of the share first accelerates, and
+    # in the fifth year it is a small fraction of its peak.
+    t = launch_week(base)
+    share = base["ai_share"].to_numpy()
+    growth = np.diff([share[t + 13 * k: t + 13 * (k + 1)].mean() for k in range(20)])
+    return (share[:t].max() == 0 and int(np.argmax(growth)) > 0
+            and np.abs(growth[-4:]).mean() < growth.max() / 4)
+
+
+def _overlooked_errors(base: pd.DataFrame, without_ai: pd.DataFrame) -> bool:
+    served = base.iloc[launch_week(base) + 4:]
+    return bool((served["ai_reputation"] > served["ai_quality"]).mean() > 0.95)
+
+
+def _below_counterfactual(base: pd.DataFrame, without_ai: pd.DataFrame) -> bool:
+    return all(last_year(base, col) < 0.9 * last_year(without_ai, col)
+               for col in ("visits_qa", "questions"))
+
+
+def _questions_fall(base: pd.DataFrame, without_ai: pd.DataFrame) -> bool:
+    return change(base, "questions", launch_week(base)) < 0.9
+
+
+def _buffers_hold(base: pd.DataFrame, without_ai: pd.DataFrame) -> bool:
+    t = launch_week(base)
+    return (0.65 < change(base, "visits_qa", t) < 0.85
+            and change(base, "active_contributors", t) > 0.9)
+
+
+def _synthetic_band_grows(base: pd.DataFrame, without_ai: pd.DataFrame) -> bool:
+    by_generation = base[base["ai_generation"] > 0].groupby("ai_generation")
+    synthetic = by_generation["provenance_synthetic"].first().to_numpy()
+    return len(synthetic) > 2 and synthetic[-1] > synthetic[0]
+
+
+def _content_ages(base: pd.DataFrame, without_ai: pd.DataFrame) -> bool:
+    return last_year(base, "content_age_qa") > last_year(without_ai, "content_age_qa")
+
+
 STRIKE = (156, 312)
 
 
@@ -160,7 +221,7 @@ class Step:
         key: Short identifier.
         title: Heading.
         text: How it works in the model (a paragraph).
-        notice: Things to notice on the plots.
+        notice: Things to notice on the plots (a :class:`Notice` where it can be checked).
         tries: Things to try, each loadable in one click.
         mechanisms: Registry keys of the mechanisms behind the step.
     """
@@ -168,7 +229,7 @@ class Step:
     key: str
     title: str
     text: str
-    notice: tuple[str, ...]
+    notice: tuple[str | Notice, ...]
     tries: tuple[Try, ...]
     mechanisms: tuple[str, ...] = field(default=())
 
@@ -201,9 +262,9 @@ STEPS: tuple[Step, ...] = (
             "answer."
         ),
         notice=(
-            "The AI's share of needs rises in an S-curve after the launch.",
-            "Perceived quality (what users believe) sits above true quality: users overlook "
-            "many wrong answers.",
+            Notice("The AI's share of needs rises in an S-curve after the launch.", _s_curve),
+            Notice("Perceived quality (what users believe) sits above true quality: users "
+                   "overlook many wrong answers.", _overlooked_errors),
         ),
         tries=(
             Try("World without the AI", {"ai.enabled": False},
@@ -225,9 +286,10 @@ STEPS: tuple[Step, ...] = (
             "and the dashed counterfactual is the AI's effect."
         ),
         notice=(
-            "Visits and new questions fall below their dashed counterfactual after the launch.",
-            "New questions fall too: a how-to need the AI answers is a question never "
-            "posted, and an answer never written.",
+            Notice("Visits and new questions fall below their dashed counterfactual after the "
+                   "launch.", _below_counterfactual),
+            Notice("New questions fall too: a how-to need the AI answers is a question never "
+                   "posted, and an answer never written.", _questions_fall),
         ),
         tries=(
             Try("The AI cites its sources", {"attribution.share": 1.0,
@@ -257,7 +319,8 @@ STEPS: tuple[Step, ...] = (
             "contributors stayed (target T-core-stable)."
         ),
         notice=(
-            "Visits fall by about a quarter, contributors by a few percent at most.",
+            Notice("Visits fall by about a quarter, contributors by a few percent at most.",
+                   _buffers_hold),
             "The dashed lines show how many contributors the same world would have without "
             "the AI.",
         ),
@@ -294,9 +357,10 @@ STEPS: tuple[Step, ...] = (
         ),
         notice=(
             "AI quality steps at each retraining; watch whether the steps go down.",
-            "The provenance plot shows who wrote the AI's training data, generation by "
-            "generation: the synthetic band grows.",
-            "Platform content ages as fewer people renew it.",
+            Notice("The provenance plot shows who wrote the AI's training data, generation by "
+                   "generation: the synthetic band grows.", _synthetic_band_grows),
+            Notice("Platform content ages as fewer people renew it (older than in the world "
+                   "without the AI).", _content_ages),
         ),
         tries=(
             Try("Replace the data, lots of AI-written posts",
@@ -493,10 +557,11 @@ def render_markdown() -> str:
         w(f"Mechanisms: {', '.join(f'`{m}`' for m in step.mechanisms)} "
           "(their STIE cards: `ecosim mechanisms`).")
         w("")
-        w("**Things to notice**")
+        w("**Things to notice** (in the baseline; those marked (checked) are tested at "
+          "three seeds by `tests/test_lesson.py`)")
         w("")
         for n in step.notice:
-            w(f"- {n}")
+            w(f"- {n}{' (checked)' if isinstance(n, Notice) else ''}")
         w("")
         w("**Things to try** (each is one click in the Lesson tab; each expectation "
           "compares the run with `scenarios/baseline.toml` at the same seed, and "

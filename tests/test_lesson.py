@@ -45,6 +45,24 @@ def test_each_try_shows_what_it_says(attempt):
     assert not failed, f"{attempt.label!r}: {attempt.expect!r} did not hold at seeds {failed}"
 
 
+NOTICES = [n for step in lesson.STEPS for n in step.notice if isinstance(n, lesson.Notice)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notice", NOTICES, ids=[n.text[:40] for n in NOTICES])
+def test_each_checked_notice_shows_in_the_baseline(notice):
+    without_ai = (("ai.enabled", False),)
+    failed = [seed for seed in SEEDS
+              if not notice.holds(baseline(seed),
+                                  timeseries("scenarios/baseline.toml", without_ai, seed))]
+    assert not failed, f"{notice.text!r} did not hold at seeds {failed}"
+
+
+def test_every_step_has_a_checked_notice():
+    assert all(any(isinstance(n, lesson.Notice) for n in step.notice)
+               for step in lesson.STEPS[:4])
+
+
 def test_a_claim_that_is_false_fails():
     # The checks read the windows they claim to: a baseline is not a try that changes it.
     base = baseline(1)
@@ -53,6 +71,13 @@ def test_a_claim_that_is_false_fails():
     assert not by_label["Volunteers who never get used to a smaller audience"].holds(base, base)
     assert not by_label["Half the core goes on a data strike"].holds(base, base)
     assert by_label["Volunteers who do not care about audience"].holds(base, base)
+    # The world without the AI in place of the baseline: no gap, no ageing.
+    without_ai = timeseries("scenarios/baseline.toml", (("ai.enabled", False),), 1)
+    by_text = {n.text[:20]: n for n in NOTICES}
+    assert not by_text["Visits and new quest"].holds(without_ai, base)
+    assert not by_text["Platform content age"].holds(without_ai, base)
+    with pytest.raises(ValueError, match="no AI launch"):
+        lesson.launch_week(without_ai)
 
 
 def test_windows_are_relative_to_the_baseline_launch():
