@@ -139,7 +139,8 @@ class AISubstitute(mesa.Agent):
         """
         keep = 1.0 - self.withheld
         if self.public:  # only what authors opted in or redirected here
-            opted = np.minimum(1.0, self.model.p["public_ai.opt_in"] + self.redirected_in)
+            # Opting in and redirecting are independent choices, as collectives are.
+            opted = 1.0 - (1.0 - self.model.p["public_ai.opt_in"]) * (1.0 - self.redirected_in)
             keep[:, :SYNTHETIC] = opted[:, :SYNTHETIC]
         return self.model.qa.content * keep, self.model.wiki.content * keep
 

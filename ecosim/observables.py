@@ -91,7 +91,6 @@ class Flows:
         self.public_answers = np.zeros((k, 2), dtype=np.int64)
         self.public_pick = np.zeros(k)
         self.ai_reputation = np.zeros(k)
-        self.recognition = 1.0
         self.questions = np.zeros((k, 2), dtype=np.int64)
         self.effort_factor = np.ones((k, 2))
         self.need_rate_cell: np.ndarray | None = None
@@ -121,7 +120,6 @@ def weekly_record(model: EcosystemModel) -> dict[str, float]:
     roles = np.bincount(model.group_of(who, potential), minlength=3)
     per_topic = np.bincount(topic, minlength=k)
     cohesive = model.people.cohesion >= np.median(model.people.cohesion)
-    popular = np.argsort(-model.topics.popularity)[: max(1, k // 10)]
     realized = people.effort[who]
     top1 = 0.0
     if len(realized) and realized.sum() > 0:
@@ -139,7 +137,7 @@ def weekly_record(model: EcosystemModel) -> dict[str, float]:
     row = {
         "week": model.week,
         "questions": float(qa.questions.sum()),
-        "questions_popular": float(qa.questions[popular].sum()),
+        "questions_popular": float(qa.questions[model.topics.popular].sum()),
         "answers": float(qa.answers.sum()),
         "edits": float(wiki.contributions.sum()),
         "contributions": float(qa.contributions.sum() + wiki.contributions.sum()),

@@ -41,6 +41,7 @@ class Topics:
         qa_drift: Weekly share of Q&A knowledge going stale, per topic.
         wiki_drift: Weekly share of encyclopedic knowledge going stale, per topic.
         born_week: Week each topic (re)appeared; negative for the founding topics.
+        popular: True for the most popular tenth of topics (at least one).
     """
 
     def __init__(self, p: Params, rng: np.random.Generator):
@@ -48,6 +49,8 @@ class Topics:
         rank = np.arange(1, k + 1, dtype=np.float64)
         weights = rank ** -p["world.popularity_exponent"]
         self.popularity = weights / weights.sum()
+        self.popular = np.zeros(k, dtype=bool)
+        self.popular[np.argsort(-self.popularity, kind="stable")[: max(1, k // 10)]] = True
         spread = rng.lognormal(0.0, p["world.drift_spread"], size=k)
         spread /= spread.mean()
         self.qa_drift = np.minimum(p["world.qa_drift"] * spread, 0.5)

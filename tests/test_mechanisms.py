@@ -122,6 +122,11 @@ def test_detection_removes_synthetic_content_from_training():
     model.run()
     assert model.ai.provenance[SYNTHETIC] == 0
     assert model.qa.content[:, SYNTHETIC].sum() > 0
+    # A public AI launched later trains on filtered data from its first generation.
+    late = _model(synthetic__detection=1.0, synthetic__post_share=0.5, public_ai__enabled=True,
+                  public_ai__launch_week=100, ai__retrain_interval=1000)
+    late.run()
+    assert late.public_ai.generation == 1 and late.public_ai.provenance[SYNTHETIC] == 0
 
 
 def test_strike_withholds_content_and_lowers_ai_quality():

@@ -78,3 +78,7 @@ def test_invariants_hold_for_random_valid_parameters(values, seed):
     trained = ts.ai_generation > 0
     assert np.allclose(provenance[trained], 1.0) or model.ai.training_volume == 0
     assert (provenance[~trained] == 0).all()
+    # the tie counts kept incrementally equal a full recount
+    people = model.people
+    assert np.array_equal(people.contributor_ties, people.neighbour_count(people.contributor))
+    assert np.array_equal(people.adopted_ties, people.neighbour_count(people.adopter))

@@ -124,8 +124,7 @@ def synthetic_content(model: EcosystemModel, p: Params, rng: np.random.Generator
         platform.add_content(new)
         platform.synthetic_posts = posts.astype(np.float64)
     for ai in model.ais:
-        if not ai.launched:
-            continue
+        # Every AI, launched or not: one that launches later trains on filtered data at once.
         ai.withheld[:, SYNTHETIC] = p["synthetic.detection"]
         if ai.retrain_due(p):
             qa, wiki = ai.training_data()

@@ -128,7 +128,10 @@ def information_needs(model: EcosystemModel, p: Params, rng: np.random.Generator
                  "With a public AI beside the commercial one, AI users pick between them by "
                  "perceived quality (logit) and compare the platform with the AI they'd pick.",
                  "Asking a question costs more (waiting, possible rejection) than a look-up, "
-                 "so the AI's pull is stronger at the asking stage (ai.ask_convenience)."],
+                 "so the AI's pull is stronger at the asking stage (ai.ask_convenience).",
+                 "A public AI that shows its sources has fewer of its errors overlooked "
+                 "(public_ai.error_overlook below ai.error_overlook): an assumption with no "
+                 "published figure behind it."],
 )
 def source_choice(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
     """Divert AI users' look-ups to the AI; set the chance they ask it rather than post."""

@@ -21,6 +21,7 @@ from ecosim.schema import Param, Params, declare
 
 if TYPE_CHECKING:
     from ecosim.model import EcosystemModel
+    from ecosim.world import Topics
 
 COLLECTIVES = ("a", "b")
 
@@ -67,11 +68,9 @@ declare(
 )
 
 
-def _topic_mask(choice: str, popularity: np.ndarray) -> np.ndarray:
-    popular = np.zeros(len(popularity), dtype=bool)
-    popular[np.argsort(-popularity, kind="stable")[: max(1, len(popularity) // 10)]] = True
-    return {"all": np.ones(len(popularity), dtype=bool), "popular": popular,
-            "niche": ~popular}[choice]
+def _topic_mask(choice: str, topics: Topics) -> np.ndarray:
+    return {"all": np.ones(topics.count, dtype=bool), "popular": topics.popular,
+            "niche": ~topics.popular}[choice]
 
 
 @mechanism(
@@ -105,7 +104,7 @@ def data_leverage(model: EcosystemModel, p: Params, rng: np.random.Generator) ->
             continue
         share = np.zeros((model.topics.count, human))
         cols = slice(0, human) if group == "all" else GROUPS.index(group)
-        share[_topic_mask(p[f"leverage.{c}.topics"], model.topics.popularity), cols] = p[
+        share[_topic_mask(p[f"leverage.{c}.topics"], model.topics), cols] = p[
             f"leverage.{c}.fraction"]
         keep_com *= 1.0 - share
         if p[f"leverage.{c}.action"] == "redirect":
@@ -148,5 +147,4 @@ def licensing(model: EcosystemModel, p: Params, rng: np.random.Generator) -> Non
     level = spend / (spend + p["licensing.half_budget"])
     newcomer = p["licensing.newcomer_share"]
     model.newcomer_support = p["licensing.support_effect"] * level * newcomer
-    week.recognition = 1.0 + p["licensing.recognition_effect"] * level * (1.0 - newcomer)
-    week.effort_factor *= week.recognition
+    week.effort_factor *= 1.0 + p["licensing.recognition_effect"] * level * (1.0 - newcomer)
