@@ -9,17 +9,32 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 from ecosim.registry import REGISTRY, card_record
 from ecosim.schema import ScenarioError
 
+
+class _Commands(TyperGroup):
+    """Typer's command group, except that a bad value Typer itself checks (a number below
+    an option's ``min=``, a missing argument) ends like every other user error: one line on
+    stderr and exit status 2, instead of a usage box."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except typer.BadParameter as err:
+            fail(" ".join(err.format_message().split()))
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     no_args_is_help=True,
     help="ecosim: the content-ecosystem feedback loop between AI assistants and knowledge "
@@ -72,10 +87,11 @@ def run(
                                         "agent per person, for teaching and docking).")] = "fast",
 ) -> None:
     """Run one scenario and print a summary (with a line `regime: <name>`)."""
+    from ecosim.reference import ENGINES
     from ecosim.run import run_scenario, write_outputs
 
-    if engine not in ("fast", "reference"):
-        fail(f"--engine {engine!r}: allowed values are 'fast' and 'reference'")
+    if engine not in ENGINES:
+        fail(f"--engine {engine!r}: allowed values are {' and '.join(map(repr, ENGINES))}")
     sc = load(scenario, set_, seed, steps)
     if out is not None and out.exists() and not out.is_dir():
         fail(f"--out {out}: exists and is not a folder")

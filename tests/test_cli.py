@@ -60,6 +60,7 @@ def _bad_inputs(tmp_path, tiny_toml):
         (["run", str(tiny_toml), "--set", "ai.retrain_interval"], "key=value"),
         (["run", str(tiny_toml), "--set", "ai.nothing=3"], "ai.nothing"),
         (["run", str(tiny_toml), "--set", "population.size=-1"], "population.size"),
+        (["run", str(tiny_toml), "--engine", "turbo"], "--engine"),
     ]
 
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ecosim.cli import app
+from ecosim.experiments.designs import load_sweep
+from ecosim.experiments.leverage import write_preset
 
 from .conftest import ecosim_cli
 
@@ -28,3 +36,35 @@ def test_leverage_bad_group_is_a_user_error(tiny_toml, tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("error:") and len(proc.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(("option", "needle"), [
+    (["--backend", "foo"], "--backend"),
+    (["--set", "bogus"], "key=value"),
+    (["--set", "ai.warp=1"], "ai.warp"),
+    (["--topics", "some"], "--topics"),
+    (["--replicates", "0"], "--replicates"),
+])
+def test_leverage_bad_options_are_user_errors_and_leave_nothing(tiny_toml, tmp_path,
+                                                                 monkeypatch, option, needle):
+    scratch = tmp_path / "tmp"  # the command's temporary sweep file goes here
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    result = CliRunner().invoke(app, ["leverage", str(tiny_toml), "--out", str(tmp_path / "x"),
+                                      *option])
+    assert result.exit_code == 2, result.output
+    assert not isinstance(result.exception, Exception), result.exception
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and needle in lines[0], lines
+    assert not (tmp_path / "x").exists()
+    assert not list(scratch.iterdir())  # no leftover ecosim-leverage-* folder
+
+
+def test_leverage_set_reaches_the_base_scenario(tiny_toml, tmp_path):
+    preset = write_preset(tiny_toml, tmp_path, group="newcomer", topics="niche",
+                          action="redirect", levels=3, replicates=1, seed=5)
+    sweep = load_sweep(preset, ["meta.name=strike", "population.size=300"])
+    assert sweep.base.params["meta.name"] == "strike"
+    assert sweep.base.params["population.size"] == 300
+    assert sweep.base.params["leverage.a.group"] == "newcomer"
+    assert [p["leverage.a.fraction"] for p in sweep.points()] == [0.0, 0.5, 1.0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,10 +17,11 @@ from typer.testing import CliRunner
 
 from ecosim.cli import app
 from ecosim.experiments.designs import load_sweep
+from ecosim.experiments.executors import open_executor
 from ecosim.experiments.sweep import (STATUS_FAILED, STATUS_OK, RunTask, execute, load_runs,
                                       plan, run_sweep)
 from ecosim.run import run_scenario
-from ecosim.schema import SCHEMA
+from ecosim.schema import SCHEMA, ScenarioError
 
 from .conftest import ROOT, ecosim_cli
 
@@ -191,6 +193,31 @@ def test_bad_sweep_file_exits_2_with_one_line(tmp_path, case):
     assert len(lines) == 1 and "Traceback" not in proc.stderr
     assert str(path) in lines[0] and expected in lines[0]
     assert not out.exists()
+
+
+def test_unknown_backend_exits_2_with_one_line(tmp_path):
+    path = write_sweep(tmp_path, "grid", GRID)
+    proc = CliRunner().invoke(app, ["sweep", str(path), "--out", str(tmp_path / "out"),
+                                    "--backend", "foo"])
+    assert proc.exit_code == 2 and not isinstance(proc.exception, Exception)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--backend" in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_unreachable_scheduler_is_a_user_error():
+    with socket.socket() as s:  # a local port nobody listens on (closed again below)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    started = time.monotonic()
+    with pytest.raises(ScenarioError, match=f"--scheduler {address}: cannot connect"):
+        with open_executor("dask", scheduler=address, connect_timeout="1s"):
+            pass
+    assert time.monotonic() - started < 30
+    with pytest.raises(ScenarioError, match="--scheduler foo://x: not a scheduler address"):
+        with open_executor("dask", scheduler="foo://x"):
+            pass
 
 
 def test_other_design_in_same_folder_is_refused_and_nothing_is_damaged(tmp_path):

@@ -123,6 +123,12 @@ def _bad(tmp_path, small_toml):
         (["calibrate", str(small_toml), "--params", "ai.imitation", "--out",
           str(tmp_path / "o.toml"), "--set", "ai.warp=2"], "ai.warp"),
         (["docs", "--out", str(tmp_path)], "folder"),
+        (["ablate", str(small_toml), "--population", "-1"], "--population"),
+        (["ablate", str(small_toml), "--replicates", "0"], "--replicates"),
+        (["calibrate", str(small_toml), "--params", "ai.imitation", "--out",
+          str(tmp_path / "o.toml"), "--maxiter", "0"], "--maxiter"),
+        (["calibrate", str(small_toml), "--params", "ai.imitation", "--out",
+          str(tmp_path / "nowhere" / "o.toml")], "nowhere"),
     ]
 
 
@@ -132,11 +138,11 @@ def test_bad_input_exits_2_with_one_line(tmp_path, small_toml):
     for args, needle in _bad(tmp_path, small_toml):
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
-        assert not isinstance(result.exception, Exception) or isinstance(
-            result.exception, SystemExit), (args, result.exception)
+        assert not isinstance(result.exception, Exception), (args, result.exception)
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and needle in lines[0], (args, result.stderr)
     assert not (tmp_path / "o.toml").exists()
+    assert not (tmp_path / "nowhere").exists()
 
 
 def test_bad_input_in_a_subprocess_has_no_traceback(tmp_path, small_toml):

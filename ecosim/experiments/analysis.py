@@ -26,7 +26,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from ecosim.experiments.designs import Factor, sample_morris
+from ecosim.experiments.designs import Factor, problem, sample_morris
 from ecosim.experiments.sweep import OUTCOMES, STATUS_OK, load_runs
 from ecosim.schema import ScenarioError
 
@@ -193,21 +193,23 @@ def sensitivity(meta: dict[str, Any], runs: pd.DataFrame, console: Console
                       "run (or an undefined outcome); resume the sweep before computing "
                       "indices[/]")
         return None
-    problem = {"num_vars": len(names), "names": names,
-               "bounds": [[f.low, f.high] for f in factors]}
+    salib_problem = problem(factors)
+    # Morris needs the trajectories the sweep ran: the same for every outcome
+    x = (sample_morris(factors, meta["samples"], meta["root_seed"])
+         if meta["method"] == "morris" else None)
     rows = []
     for outcome in SENSITIVITY_OUTCOMES:
         y = by_point[outcome].to_numpy(dtype=float)
         if meta["method"] == "sobol":
-            res = sobol.analyze(problem, y, calc_second_order=meta["options"][
+            res = sobol.analyze(salib_problem, y, calc_second_order=meta["options"][
                 "sobol_second_order"], seed=meta["root_seed"])
             for i, key in enumerate(names):
                 rows.append({"outcome": outcome, "key": key, "S1": res["S1"][i],
                              "S1_conf": res["S1_conf"][i], "ST": res["ST"][i],
                              "ST_conf": res["ST_conf"][i]})
         else:
-            x = sample_morris(factors, meta["samples"], meta["root_seed"])
-            res = morris.analyze(problem, x, y, num_levels=meta["options"]["morris_levels"],
+            res = morris.analyze(salib_problem, x, y,
+                                 num_levels=meta["options"]["morris_levels"],
                                  seed=meta["root_seed"])
             for i, key in enumerate(names):
                 rows.append({"outcome": outcome, "key": key, "mu_star": res["mu_star"][i],

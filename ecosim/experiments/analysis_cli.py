@@ -18,9 +18,10 @@ from rich.table import Table
 from ecosim.cli import SetOption, app, err_console, fail, load, out_console
 
 FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
-ReplicatesOption = Annotated[int | None, typer.Option(help="Replicate seeds per arm.")]
+ReplicatesOption = Annotated[int | None, typer.Option(help="Replicate seeds per arm.", min=1)]
 PopulationOption = Annotated[int | None, typer.Option(
-    help="Population cap for the runs (default 5000; targets are per-capita). 0: as written.")]
+    help="Population cap for the runs (default 5000; targets are per-capita). 0: as written.",
+    min=0)]
 
 
 def _check_format(format: str) -> None:
@@ -33,16 +34,14 @@ def _population(population: int | None) -> int | None:
 
     if population is None:
         return DEFAULT_POPULATION
-    if population < 0:
-        fail(f"--population {population}: expected 0 (as written) or a positive size")
     return population or None
 
 
-def _progress(quiet: bool = False) -> Progress:
+def _progress() -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                     TextColumn("run {task.completed:.0f}/{task.total:.0f}"),
                     TimeRemainingColumn(), console=err_console,
-                    disable=quiet or not err_console.is_terminal)
+                    disable=not err_console.is_terminal)
 
 
 def _targets(option: str | None):
@@ -82,8 +81,6 @@ def validate(
 
     _check_format(format)
     n = DEFAULT_REPLICATES if replicates is None else replicates
-    if n < 1:
-        fail(f"--replicates {n}: expected a positive number")
     chosen = _targets(targets)
     sc = load(scenario, set_)
     with _progress() as bar:
@@ -154,8 +151,6 @@ def ablate(
             fail(f"--mechanisms: unknown mechanism {unknown[0]!r}; known: "
                  f"{', '.join(REGISTRY)}")
     n = DEFAULT_ABLATION_REPLICATES if replicates is None else replicates
-    if n < 1:
-        fail(f"--replicates {n}: expected a positive number")
     chosen = _targets(targets)
     sc = load(scenario, set_)
     with _progress() as bar:
@@ -213,11 +208,16 @@ def calibrate(
     out: Annotated[Path, typer.Option(help="Write the calibrated scenario here (TOML).")],
     targets: Annotated[str | None, typer.Option(
         help="Comma-separated target keys to fit (default: all that apply).")] = None,
-    replicates: Annotated[int, typer.Option(help="Replicate seeds per candidate.")] = 3,
-    population: Annotated[int, typer.Option(help="Population during the search.")] = 3000,
-    maxiter: Annotated[int, typer.Option(help="Generations of differential evolution.")] = 6,
-    popsize: Annotated[int, typer.Option(help="Candidates per generation per key.")] = 4,
-    seed: Annotated[int, typer.Option(help="Seed of the optimiser.")] = 2025,
+    replicates: Annotated[int, typer.Option(help="Replicate seeds per candidate.",
+                                            min=1)] = 3,
+    population: Annotated[int, typer.Option(help="Population during the search.",
+                                            min=1)] = 3000,
+    maxiter: Annotated[int, typer.Option(help="Generations of differential evolution.",
+                                         min=1)] = 6,
+    popsize: Annotated[int, typer.Option(help="Candidates per generation per key.",
+                                         min=1)] = 4,
+    seed: Annotated[int, typer.Option(help="Seed of the optimiser.", min=0,
+                                      max=2**32 - 1)] = 2025,
     set_: SetOption = None,
 ) -> None:
     """Fit parameters to the scenario's targets (differential evolution, fixed seed)."""
@@ -233,10 +233,10 @@ def calibrate(
     except ScenarioError as err:
         fail(str(err))
     chosen = _targets(targets)
-    if min(replicates, population, maxiter, popsize) < 1:
-        fail("--replicates, --population, --maxiter and --popsize must be positive")
     if out.exists() and out.is_dir():
         fail(f"--out {out}: is a folder, expected a TOML file name")
+    if not out.parent.is_dir():
+        fail(f"--out {out}: folder {out.parent} does not exist; create it first")
     sc = load(scenario, set_)
     with _progress() as bar:
         task = bar.add_task("calibrating", total=maxiter + 1)

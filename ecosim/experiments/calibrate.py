@@ -27,7 +27,7 @@ from scipy.optimize import differential_evolution
 
 from ecosim.evidence import EVIDENCE
 from ecosim.scenario import Scenario, flatten, read_toml
-from ecosim.schema import SCHEMA, ScenarioError
+from ecosim.schema import SCHEMA, ScenarioError, lookup
 from ecosim.targets import Target, applicable
 
 from ecosim.experiments.validate import (
@@ -94,13 +94,7 @@ def search_bounds(keys: Sequence[str]) -> list[tuple[float, float]]:
     non-numeric keys."""
     out = []
     for key in keys:
-        if key not in SCHEMA:
-            import difflib
-
-            close = difflib.get_close_matches(key, SCHEMA, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise ScenarioError(f"--params: unknown key '{key}'{hint}")
-        param = SCHEMA[key]
+        param = lookup(key, "--params")
         if param.kind not in (int, float):
             raise ScenarioError(f"--params: key '{key}' is not a number ({param.allowed()}); "
                                 "only numeric keys can be fitted")
@@ -154,7 +148,7 @@ class Calibration:
 def calibrate(scenario: Scenario, keys: Sequence[str], *,
               targets: Sequence[Target] | None = None, replicates: int = 3,
               population: int | None = 3000, maxiter: int = 6, popsize: int = 4,
-              seed: int = 2025, workers: int = 1,
+              seed: int = 2025,
               progress: Callable[[int, float], None] | None = None) -> Calibration:
     """Search ``keys`` to minimise the misfit of a scenario to its targets.
 
@@ -167,7 +161,6 @@ def calibrate(scenario: Scenario, keys: Sequence[str], *,
         maxiter: Generations of differential evolution.
         popsize: Candidates per generation, per fitted key.
         seed: Seed of the optimiser.
-        workers: Processes for candidates (1: in this process).
         progress: Called as ``progress(evaluations, best_misfit)``.
     """
     bounds = search_bounds(keys)
@@ -191,9 +184,8 @@ def calibrate(scenario: Scenario, keys: Sequence[str], *,
     x0 = [min(max(float(scenario.params[k]), lo), hi) for k, (lo, hi) in zip(keys, bounds,
                                                                              strict=True)]
     result = differential_evolution(
-        counted if workers == 1 else objective, bounds, x0=x0, seed=seed, maxiter=maxiter,
-        popsize=popsize, init="latinhypercube", polish=False, tol=0.0, atol=1e-4,
-        workers=workers, updating="deferred" if workers != 1 else "immediate",
+        counted, bounds, x0=x0, seed=seed, maxiter=maxiter, popsize=popsize,
+        init="latinhypercube", polish=False, tol=0.0, atol=1e-4, updating="immediate",
         callback=callback,
     )
     best = objective.values(result.x)

@@ -222,9 +222,7 @@ class Sweep:
         Spawned children depend only on their index, so adding replicates keeps the seeds
         of the existing ones.
         """
-        children = np.random.SeedSequence(self.seed).spawn(replicates or self.replicates)
-        # run.seed allows 0 .. 2**63 - 1
-        return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+        return replicate_seeds(self.seed, replicates or self.replicates)
 
     def record(self) -> dict[str, Any]:
         """The design as a JSON-ready dict: what sweep.json stores and the fingerprint hashes."""
@@ -253,6 +251,13 @@ class Sweep:
         rec["base"] = rec["base"]["parameters"]
         blob = json.dumps(rec, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()
+
+
+def replicate_seeds(root: int, n: int) -> list[int]:
+    """``n`` independent seeds spawned from ``root``; the k-th depends only on k."""
+    children = np.random.SeedSequence(root).spawn(n)
+    # run.seed allows 0 .. 2**63 - 1
+    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
 
 
 def run_id(point: int, replicate: int) -> str:

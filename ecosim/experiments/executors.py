@@ -20,6 +20,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+from ecosim.schema import ScenarioError
+
 BACKENDS = ("local", "dask", "inline")
 """``local``: a process pool on this machine; ``dask``: dask.distributed (a LocalCluster,
 or the scheduler given); ``inline``: this process, one run after another (debugging, tests)."""
@@ -56,7 +58,8 @@ def available_cores() -> int:
 
 @contextmanager
 def open_executor(backend: str = "local", workers: int | None = None,
-                  scheduler: str | None = None) -> Iterator[tuple[Executor, int]]:
+                  scheduler: str | None = None, connect_timeout: str = "20s"
+                  ) -> Iterator[tuple[Executor, int]]:
     """Start a back-end and yield ``(executor, slots)``; shut it down on exit.
 
     Args:
@@ -64,9 +67,13 @@ def open_executor(backend: str = "local", workers: int | None = None,
         workers: Worker processes (local pool or LocalCluster); None: all cores.
         scheduler: Address of a running Dask scheduler (``tcp://host:8786``); with it,
             ``workers`` is ignored and the scheduler's workers are used.
+        connect_timeout: How long to try reaching ``scheduler`` (Dask duration string).
 
     Yields:
         The executor and the number of runs it executes at once.
+
+    Raises:
+        ScenarioError: ``scheduler`` is not an address or cannot be reached.
     """
     workers = workers or available_cores()
     if backend == "inline":
@@ -95,7 +102,14 @@ def open_executor(backend: str = "local", workers: int | None = None,
 
         cluster = None
         if scheduler:
-            client = Client(scheduler, timeout="20s")
+            try:
+                client = Client(scheduler, timeout=connect_timeout)
+            except (OSError, TimeoutError) as err:  # refused, unknown host, timed out
+                raise ScenarioError(f"--scheduler {scheduler}: cannot connect ({err}); is "
+                                    "a Dask scheduler running there?") from None
+            except ValueError as err:  # e.g. an unknown address scheme
+                raise ScenarioError(f"--scheduler {scheduler}: not a scheduler address "
+                                    f"({err}); expected tcp://host:8786") from None
         else:
             import dask
 

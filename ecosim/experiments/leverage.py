@@ -9,12 +9,13 @@ Dask if asked) whose design file is written into the output folder for the recor
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ecosim.schema import ScenarioError
+from ecosim.schema import SCHEMA, ScenarioError
 
 METRICS = {
     "final_ai_quality": "AI answer quality (last year)",
@@ -25,27 +26,30 @@ METRICS = {
 
 
 def write_preset(scenario: Path, folder: Path, *, group: str, topics: str, action: str,
-                 levels: int, replicates: int, seed: int, sets: list[str]) -> Path:
+                 levels: int, replicates: int, seed: int) -> Path:
     """Write the sweep file of a leverage analysis into ``folder`` and return its path.
 
-    The sweep's output folder gets a copy once the sweep has started (the sweep refuses to
-    start in a folder that holds anything but its own results).
+    ``--set`` overrides are not written into it: pass them to
+    :func:`~ecosim.experiments.designs.load_sweep` with the returned path. The sweep's
+    output folder gets a copy once the sweep has started (the sweep refuses to start in a
+    folder that holds anything but its own results).
     """
-    if group not in ("core", "occasional", "newcomer", "all"):
-        raise ScenarioError(f"--group {group!r}: allowed values are 'core', 'occasional', "
-                            "'newcomer', 'all'")
-    if topics not in ("all", "popular", "niche"):
-        raise ScenarioError(f"--topics {topics!r}: allowed values are 'all', 'popular', 'niche'")
-    if action not in ("withhold", "redirect"):
-        raise ScenarioError(f"--action {action!r}: allowed values are 'withhold', 'redirect'")
+    import ecosim.run  # noqa: F401  (declares every scenario key: the model's modules load)
+
+    if group == "none":
+        choices = [c for c in SCHEMA["leverage.a.group"].choices or () if c != "none"]
+        raise ScenarioError(f"--group 'none': no group would act; expected one of "
+                            f"{', '.join(map(repr, choices))}")
+    for option, key, value in (("--group", "leverage.a.group", group),
+                               ("--topics", "leverage.a.topics", topics),
+                               ("--action", "leverage.a.action", action)):
+        SCHEMA[key].check(value, option)
     if levels < 2:
         raise ScenarioError(f"--levels {levels}: at least 2 (none and all of the content)")
     if not scenario.is_file():
         raise ScenarioError(f"{scenario}: file not found")
     folder.mkdir(parents=True, exist_ok=True)
-    base = scenario.resolve().as_posix()
-    extra = "".join(f"{s.split('=', 1)[0].strip()} = {s.split('=', 1)[1].strip()}\n"
-                    for s in sets if "=" in s)
+    base = json.dumps(scenario.resolve().as_posix())  # a TOML basic string, escaped
     text = f"""# Data leverage: a collective of {group} contributors ({topics} topics) that {action}s
 # a share of its content from the commercial AI's training, from week 0 to the end.
 # Written by `ecosim leverage`; re-running the same command resumes this sweep.
@@ -53,7 +57,7 @@ def write_preset(scenario: Path, folder: Path, *, group: str, topics: str, actio
 [sweep]
 name = "leverage_{group}"
 description = "AI quality and platform health against the share of {group} content withheld."
-base = "{base}"
+base = {base}
 design = "grid"
 replicates = {replicates}
 seed = {seed}
@@ -64,7 +68,7 @@ seed = {seed}
 "leverage.a.action" = "{action}"
 "leverage.a.start_week" = 0
 "leverage.a.end_week" = 100000
-{extra}
+
 [factors]
 "leverage.a.fraction" = {{ low = 0.0, high = 1.0, levels = {levels} }}
 """

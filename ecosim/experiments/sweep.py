@@ -32,7 +32,6 @@ import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,7 @@ import pandas as pd
 
 from ecosim.experiments.designs import Sweep, run_id
 from ecosim.experiments.executors import open_executor
-from ecosim.run import RunResult, atomic_write, run_scenario
+from ecosim.run import RunResult, _version, atomic_write, run_scenario
 from ecosim.scenario import Scenario
 from ecosim.schema import ScenarioError
 
@@ -165,7 +164,6 @@ class SweepReport:
         skipped: Runs already finished before this call.
         ran: Runs executed by this call.
         failed: Runs whose latest attempt failed (in the whole table).
-        interrupted: The sweep stopped early (Ctrl-C); re-run to resume.
         elapsed: Seconds spent.
     """
 
@@ -174,7 +172,6 @@ class SweepReport:
     skipped: int = 0
     ran: int = 0
     failed: int = 0
-    interrupted: bool = False
     elapsed: float = 0.0
 
     @property
@@ -223,7 +220,7 @@ class SweepFolder:
         meta = self.read_meta()
         record = sweep.record() | {"fingerprint": sweep.fingerprint()}
         if meta is None:
-            if self.out.exists() and any(p.name not in (".", "..") for p in self.out.iterdir()):
+            if self.out.exists() and any(self.out.iterdir()):
                 raise ScenarioError(f"--out {self.out}: folder is not empty and has no "
                                     "sweep.json; choose a new folder for the sweep")
             meta = {"created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -437,7 +434,6 @@ def run_sweep(
             except KeyboardInterrupt:
                 for future in pending:
                     future.cancel()
-                report.interrupted = True
                 raise
             finally:
                 # Whatever finished is kept, also on Ctrl-C: the next call skips it.
@@ -483,13 +479,6 @@ def _flat(nested: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             out[f"{prefix}{k}"] = v
     return out
-
-
-def _version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "unknown"
 
 
 __all__ = ["OUTCOMES", "RunTask", "SweepFolder", "SweepReport", "execute", "load_runs",

@@ -1,15 +1,17 @@
 """``ecosim sweep`` and ``ecosim plot``: the command-line face of sweeps.
 
-Exit status of ``sweep``: 0 every run finished; 1 some runs failed (they are in
+Exit status of ``sweep`` (and ``leverage``): 0 every run finished; 1 some runs failed (they are in
 runs.parquet with their error; re-running retries them); 2 a user error (bad sweep file,
 wrong folder); 130 interrupted (re-run the same command to resume).
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
@@ -17,6 +19,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
 
 from ecosim.cli import SetOption, app, err_console, fail, out_console
 from ecosim.schema import ScenarioError
+
+if TYPE_CHECKING:
+    from ecosim.experiments.designs import Sweep
+    from ecosim.experiments.sweep import SweepReport
 
 
 @app.command()
@@ -42,18 +48,51 @@ def sweep(
 ) -> None:
     """Run a design (grid, lhs, sobol, morris) into OUT; re-running resumes."""
     from ecosim.experiments.designs import load_sweep
-    from ecosim.experiments.executors import BACKENDS
-    from ecosim.experiments.sweep import run_sweep
 
-    if scheduler:
-        backend = "dask"
-    if backend not in BACKENDS:
-        fail(f"--backend {backend!r}: allowed values are 'local' and 'dask'")
+    backend = _backend(backend, scheduler)
     try:
         design = load_sweep(sweep_file, set_ or [], replicates)
     except ScenarioError as err:
         fail(str(err))
     n_points = len(design.points())
+    report = run_design(design, out, f"sweep {design.name}", workers=workers,
+                        backend=backend, scheduler=scheduler, batch_size=batch_size,
+                        timeseries=timeseries, flush_seconds=flush_seconds, quiet=quiet)
+    out_console.print(
+        f"sweep {design.name}: {design.design} design, {n_points} points x "
+        f"{report.total // max(n_points, 1)} replicates = {report.total} runs; ran "
+        f"{report.ran} in {report.elapsed:.1f} s ({report.rate:.2f} runs/s), "
+        f"{report.skipped} already done; failed: {report.failed}")
+    out_console.print(f"wrote {out / 'runs.parquet'} and {out / 'sweep.json'}")
+    if report.failed:
+        err_console.print(f"{report.failed} run(s) failed; see the 'error' column of "
+                          f"{out / 'runs.parquet'}; re-run the same command to retry them",
+                          style="red", markup=False)
+        raise typer.Exit(1)
+
+
+def _backend(backend: str, scheduler: str | None) -> str:
+    """The back-end to use (a scheduler implies dask), or exit 2 for an unknown one."""
+    from ecosim.experiments.executors import BACKENDS
+
+    if scheduler:
+        backend = "dask"
+    if backend not in BACKENDS:
+        fail(f"--backend {backend!r}: allowed values are 'local' and 'dask'")
+    return backend
+
+
+def run_design(design: Sweep, out: Path, description: str, *, workers: int | None,
+               backend: str, scheduler: str | None = None, batch_size: int | None = None,
+               timeseries: bool = False, flush_seconds: float = 20.0,
+               quiet: bool = False) -> SweepReport:
+    """Run a loaded design into ``out`` with a progress bar and return the sweep's report.
+
+    A user error (the folder holds something else, an unreachable scheduler) exits with
+    status 2; Ctrl-C exits with 130 once the finished runs are saved.
+    """
+    from ecosim.experiments.sweep import run_sweep
+
     columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("[red]{task.fields[failed]} failed"),
                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
@@ -61,7 +100,7 @@ def sweep(
     began = time.perf_counter()
     bar = Progress(*columns, console=err_console,
                    disable=quiet or not err_console.is_terminal)
-    task = bar.add_task(f"sweep {design.name}", total=None, failed=0, rate="")
+    task = bar.add_task(description, total=None, failed=0, rate="")
 
     def progress(done: int, total: int, failed: int, skipped: int) -> None:
         if not bar.live.is_started:
@@ -85,17 +124,7 @@ def sweep(
                           "command again to resume")
         raise typer.Exit(130) from None
     bar.stop()
-    out_console.print(
-        f"sweep {design.name}: {design.design} design, {n_points} points x "
-        f"{report.total // max(n_points, 1)} replicates = {report.total} runs; ran "
-        f"{report.ran} in {report.elapsed:.1f} s ({report.rate:.2f} runs/s), "
-        f"{report.skipped} already done; failed: {report.failed}")
-    out_console.print(f"wrote {out / 'runs.parquet'} and {out / 'sweep.json'}")
-    if report.failed:
-        err_console.print(f"{report.failed} run(s) failed; see the 'error' column of "
-                          f"{out / 'runs.parquet'}; re-run the same command to retry them",
-                          style="red", markup=False)
-        raise typer.Exit(1)
+    return report
 
 
 @app.command()
@@ -135,30 +164,20 @@ def leverage(
     with a curve of AI quality and platform health (leverage.png)."""
     from ecosim.experiments.designs import load_sweep
     from ecosim.experiments.leverage import leverage_table, plot_leverage, write_preset
-    from ecosim.experiments.sweep import load_runs, run_sweep
+    from ecosim.experiments.sweep import load_runs
 
-    import shutil
-    import tempfile
-
-    try:
-        preset = write_preset(scenario, Path(tempfile.mkdtemp(prefix="ecosim-leverage-")),
-                              group=group, topics=topics, action=action, levels=levels,
-                              replicates=replicates, seed=seed, sets=list(set_ or []))
-        design = load_sweep(preset)
-    except ScenarioError as err:
-        fail(str(err))
-    total = len(design.points()) * design.replicates
-    with Progress(TextColumn("[bold]leverage"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err_console,
-                  disable=quiet or not err_console.is_terminal) as bar:
-        task = bar.add_task("runs", total=total)
+    backend = _backend(backend, None)
+    with tempfile.TemporaryDirectory(prefix="ecosim-leverage-") as tmp:
         try:
-            report = run_sweep(design, out, workers=workers, backend=backend,
-                               progress=lambda done, *_: bar.update(task, completed=done))
+            preset = write_preset(scenario, Path(tmp), group=group, topics=topics,
+                                  action=action, levels=levels, replicates=replicates,
+                                  seed=seed)
+            design = load_sweep(preset, set_ or [])
         except ScenarioError as err:
             fail(str(err))
-    shutil.copyfile(preset, out / "leverage.toml")  # the design, for the record
-    shutil.rmtree(preset.parent, ignore_errors=True)
+        report = run_design(design, out, f"leverage {group}", workers=workers,
+                            backend=backend, quiet=quiet)
+        shutil.copyfile(preset, out / "leverage.toml")  # the design, for the record
     table = leverage_table(load_runs(out))
     shown = table[["fraction", "runs"]].copy()
     for metric in ("final_ai_quality", "ai_share", "final_contributor_ratio", "visits_ratio"):

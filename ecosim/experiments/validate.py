@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ecosim.experiments.designs import replicate_seeds
 from ecosim.run import run_scenario
 from ecosim.scenario import Scenario
-from ecosim.targets import ARMS, TARGETS, Target, applicable
+from ecosim.targets import ARMS, Target, applicable
 
 DEFAULT_REPLICATES = 8
 DEFAULT_POPULATION = 5000
@@ -32,12 +33,6 @@ relative changes and shares (per-capita, intensive quantities), and 5,000 people
 default five replicates of a dated scenario under a minute on a laptop core."""
 
 Progress = Callable[[int, int], None]
-
-
-def replicate_seeds(root: int, n: int) -> list[int]:
-    """``n`` independent seeds spawned from ``root`` (as in sweeps)."""
-    children = np.random.SeedSequence(root).spawn(n)
-    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
 
 
 def scenario_name(scenario: Scenario) -> str:
@@ -209,8 +204,3 @@ def validate(scenario: Scenario, *, replicates: int = DEFAULT_REPLICATES,
     reps = run_arms(sc, arms, seeds, progress)
     return Validation(str(scenario.source), name, seeds, sc.params["population.size"],
                       evaluate(targets, reps, sc.params))
-
-
-def target_keys() -> list[str]:
-    """Keys of all executable targets."""
-    return list(TARGETS)
