@@ -27,30 +27,28 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 from pathlib import Path
 
 import ipyvuetify as v
-import solara
 
-from ecosim.viz import Dashboard
 from ecosim.viz.plots import PANELS, LivePanel
 from ecosim.viz.session import Simulation, preset_values
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the page helpers of the dashboard tests
 
+from tests.dashboard_helpers import (  # noqa: E402
+    ARGS,
+    CHROMIUM,
+    render_page,
+    serve_app,
+    status,
+    wait_for,
+)
 
-def _status(rc) -> str:
-    found = rc.find(v.Html, class_="ecosim-status")
-    return found.widget.children[0] if len(found) else ""
-
-
-def _wait(condition, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the page did not get there in time")
-        time.sleep(0.02)
+WAIT = {"timeout": 120.0, "interval": 0.02}  # a coarser poll would be timed as the Step's
 
 
 def parts_ms(steps: int) -> dict[str, float]:
@@ -75,17 +73,16 @@ def parts_ms(steps: int) -> dict[str, float]:
 
 def page_step_ms(steps: int) -> list[float]:
     """Milliseconds from a Step click to its frame drawn, for each of ``steps`` clicks."""
-    box, rc = solara.render(solara.AppLayout(children=[
-        Dashboard(ROOT / "scenarios", ROOT / "data" / "regime_map")]), handle_error=False)
-    _wait(lambda: _status(rc).startswith("Week 0 of")
-          and not rc.find(v.Btn, children=["Step"]).widget.disabled)
+    box, rc = render_page(ROOT / "scenarios", ROOT / "data" / "regime_map")
+    wait_for(lambda: status(rc).startswith("Week 0 of")
+             and not rc.find(v.Btn, children=["Step"]).widget.disabled, **WAIT)
     time.sleep(1.0)  # the build task's last render
     button = rc.find(v.Btn, children=["Step"]).widget
     times = []
     for week in range(1, steps + 1):
         t0 = time.perf_counter()
         button.click()  # the handler steps, publishes and renders before returning
-        _wait(lambda: _status(rc).startswith(f"Week {week} of"))
+        wait_for(lambda: status(rc).startswith(f"Week {week} of"), **WAIT)
         times.append(1000 * (time.perf_counter() - t0))
     rc.close()
     return times
@@ -93,62 +90,34 @@ def page_step_ms(steps: int) -> list[float]:
 
 def browser_step_ms(steps: int) -> list[float]:
     """Milliseconds from a Step click in Chromium to the next painted frame showing its week."""
-    import socket
-    import subprocess
-    import sys
-
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "solara", "run", "app.py", "--port", str(port),
-         "--host", "127.0.0.1", "--production"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait(lambda: _answers(url), timeout=90)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                        args=["--headless", "--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.goto(url)
-            page.wait_for_function("() => /^Week 0 of/.test("
-                                   "document.querySelector('.ecosim-status')?.innerText)",
-                                   timeout=120_000)
-            page.wait_for_function("() => !document.querySelector('.ecosim-busy')")
-            page.wait_for_timeout(1000)
-            times = page.evaluate("""async (steps) => {
-                const button = [...document.querySelectorAll('button')]
-                    .find(b => b.innerText.trim() === 'STEP' || b.innerText.trim() === 'Step');
-                const status = () => document.querySelector('.ecosim-status').innerText;
-                const out = [];
-                for (let week = 1; week <= steps; week++) {
-                    const t0 = performance.now();
-                    button.click();
-                    while (!status().startsWith(`Week ${week} of`) || button.disabled)
-                        await new Promise(r => setTimeout(r, 1));
-                    await new Promise(r => requestAnimationFrame(() => r()));
-                    out.push(performance.now() - t0);
-                }
-                return out;
-            }""", steps)
-            browser.close()
-        return times
-    finally:
-        server.terminate()
-        server.wait(10)
-
-
-def _answers(url: str) -> bool:
-    import urllib.request
-
-    try:
-        urllib.request.urlopen(url, timeout=2).read()
-        return True
-    except OSError:
-        return False
+    with serve_app() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(url)
+        page.wait_for_function("() => /^Week 0 of/.test("
+                               "document.querySelector('.ecosim-status')?.innerText)",
+                               timeout=120_000)
+        page.wait_for_function("() => !document.querySelector('.ecosim-busy')")
+        page.wait_for_timeout(1000)
+        times = page.evaluate("""async (steps) => {
+            const button = [...document.querySelectorAll('button')]
+                .find(b => b.innerText.trim() === 'STEP' || b.innerText.trim() === 'Step');
+            const status = () => document.querySelector('.ecosim-status').innerText;
+            const out = [];
+            for (let week = 1; week <= steps; week++) {
+                const t0 = performance.now();
+                button.click();
+                while (!status().startsWith(`Week ${week} of`) || button.disabled)
+                    await new Promise(r => setTimeout(r, 1));
+                await new Promise(r => requestAnimationFrame(() => r()));
+                out.push(performance.now() - t0);
+            }
+            return out;
+        }""", steps)
+        browser.close()
+    return times
 
 
 def main() -> None:

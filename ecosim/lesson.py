@@ -19,7 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecosim.regimes import classify
+from ecosim.scenario import load_scenario
 from ecosim.schema import SCHEMA, ScenarioError, lookup
+from ecosim.targets import window_mean
 
 Check = Callable[[pd.DataFrame, pd.DataFrame], bool]
 """``holds(run, baseline)``: a try's expectation as a test on its time series and the
@@ -65,6 +68,7 @@ class Notice:
 
 
 # -- what the checks read: windows of a run, relative to the baseline's AI launch -----------
+# A run records weeks 0, 1, 2, ..., so the row of a week is its number.
 
 
 def launch_week(baseline: pd.DataFrame) -> int:
@@ -77,22 +81,18 @@ def launch_week(baseline: pd.DataFrame) -> int:
 
 def before(ts: pd.DataFrame, col: str, launch: int) -> float:
     """Mean of ``col`` over the weeks before the launch."""
-    return float(ts[col].iloc[:launch].mean())
+    return window_mean(ts, col, 0, launch)
 
 
 def first_year(ts: pd.DataFrame, col: str, launch: int) -> float:
     """Mean of ``col`` over the year after the launch."""
-    return float(ts[col].iloc[launch:launch + 52].mean())
+    return window_mean(ts, col, launch, launch + 52)
 
 
 def last_year(ts: pd.DataFrame, col: str) -> float:
     """Mean of ``col`` over the run's last 52 weeks."""
-    return float(ts[col].iloc[-52:].mean())
-
-
-def weeks(ts: pd.DataFrame, col: str, start: int, end: int) -> float:
-    """Mean of ``col`` over weeks ``start`` to ``end`` (exclusive)."""
-    return float(ts[col].iloc[start:end].mean())
+    end = int(ts["week"].iloc[-1]) + 1
+    return window_mean(ts, col, end - 52, end)
 
 
 def change(ts: pd.DataFrame, col: str, launch: int) -> float:
@@ -100,17 +100,22 @@ def change(ts: pd.DataFrame, col: str, launch: int) -> float:
     return last_year(ts, col) / before(ts, col, launch)
 
 
-def quality_by_generation(ts: pd.DataFrame) -> np.ndarray:
-    """The AI's quality when each generation is first served, oldest first."""
+def by_generation(ts: pd.DataFrame, col: str) -> np.ndarray:
+    """``col`` in the first week each AI generation served, oldest first."""
     served = ts[ts["ai_generation"] > 0]
-    return served.groupby("ai_generation")["ai_quality"].first().to_numpy()
+    return served.groupby("ai_generation")[col].first().to_numpy()
+
+
+def _contributor_gap(run: pd.DataFrame, base: pd.DataFrame) -> float:
+    """How much further the run's contributors fell since the launch than the baseline's
+    (as a share of their pre-launch level; negative if they fell less)."""
+    t = launch_week(base)
+    return change(base, "active_contributors", t) - change(run, "active_contributors", t)
 
 
 def _contributors_fall_below_baseline(by: float) -> Check:
     def holds(run: pd.DataFrame, base: pd.DataFrame) -> bool:
-        t = launch_week(base)
-        return (change(run, "active_contributors", t)
-                < change(base, "active_contributors", t) - by)
+        return _contributor_gap(run, base) > by
     return holds
 
 
@@ -134,13 +139,11 @@ def _fewer_questions_more_ai(run: pd.DataFrame, base: pd.DataFrame) -> bool:
 
 
 def _little_changes(run: pd.DataFrame, base: pd.DataFrame) -> bool:
-    t = launch_week(base)
-    return abs(change(run, "active_contributors", t)
-               - change(base, "active_contributors", t)) < 0.05
+    return abs(_contributor_gap(run, base)) < 0.05
 
 
 def _model_collapse(run: pd.DataFrame, base: pd.DataFrame) -> bool:
-    quality = quality_by_generation(run)
+    quality = by_generation(run, "ai_quality")
     return (len(quality) > 3 and bool(np.all(np.diff(quality) < 0))
             and last_year(run, "ai_quality") < 0.75 * last_year(base, "ai_quality"))
 
@@ -151,12 +154,19 @@ def _filtered(run: pd.DataFrame, base: pd.DataFrame) -> bool:
 
 
 def _fresher(run: pd.DataFrame, base: pd.DataFrame) -> bool:
-    return (len(quality_by_generation(run)) >= 3.5 * len(quality_by_generation(base))
+    generations = len(by_generation(run, "ai_quality"))
+    return (generations >= 3.5 * len(by_generation(base, "ai_quality"))
             and last_year(run, "ai_quality") > last_year(base, "ai_quality") + 0.01)
 
 
+COLLAPSE = "scenarios/collapse.toml"
+_REPOSITORY = Path(__file__).resolve().parents[1]
+
+
 def _collapse(run: pd.DataFrame, base: pd.DataFrame) -> bool:
-    return change(run, "active_contributors", launch_week(run)) < 0.25
+    # What the dashboard's badge says of the loaded try: classified with the run's own
+    # parameters, i.e. the scenario's (the try changes none).
+    return classify(run, load_scenario(_REPOSITORY / COLLAPSE).params).name == "collapse"
 
 
 def _s_curve(base: pd.DataFrame, without_ai: pd.DataFrame) -> bool:
@@ -190,8 +200,7 @@ def _buffers_hold(base: pd.DataFrame, without_ai: pd.DataFrame) -> bool:
 
 
 def _synthetic_band_grows(base: pd.DataFrame, without_ai: pd.DataFrame) -> bool:
-    by_generation = base[base["ai_generation"] > 0].groupby("ai_generation")
-    synthetic = by_generation["provenance_synthetic"].first().to_numpy()
+    synthetic = by_generation(base, "provenance_synthetic")
     return len(synthetic) > 2 and synthetic[-1] > synthetic[0]
 
 
@@ -204,13 +213,13 @@ STRIKE = (156, 312)
 
 def _strike(run: pd.DataFrame, base: pd.DataFrame) -> bool:
     def during(ts: pd.DataFrame, col: str) -> float:
-        return weeks(ts, col, *STRIKE)
+        return window_mean(ts, col, *STRIKE)
 
     return (during(run, "provenance_core") < during(base, "provenance_core") - 0.03
             and during(run, "ai_quality") < during(base, "ai_quality") - 0.01
             and during(run, "visits_qa") > during(base, "visits_qa")
-            and abs(weeks(run, "ai_quality", STRIKE[1] + 52, len(run))
-                    - weeks(base, "ai_quality", STRIKE[1] + 52, len(base))) < 0.01)
+            and abs(window_mean(run, "ai_quality", STRIKE[1] + 52, len(run))
+                    - window_mean(base, "ai_quality", STRIKE[1] + 52, len(base))) < 0.01)
 
 
 @dataclass(frozen=True)
@@ -396,7 +405,7 @@ STEPS: tuple[Step, ...] = (
         ),
         tries=(
             Try("The collapse scenario", {}, "Contributors end below a quarter of their "
-                "pre-launch level: collapse.", _collapse, scenario="scenarios/collapse.toml"),
+                "pre-launch level: collapse.", _collapse, scenario=COLLAPSE),
             Try("Half the core goes on a data strike",
                 {"leverage.a.group": "core", "leverage.a.fraction": 0.5,
                  "leverage.a.action": "withhold", "leverage.a.start_week": STRIKE[0],

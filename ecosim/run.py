@@ -73,22 +73,27 @@ def run_scenario(
             progress(model.week, total)
     ts = timeseries(model)
     regime = classify(ts, model.p)
-    manifest = {
+    manifest = run_manifest(model, ts, regime) | {
+        "engine": engine, "elapsed_seconds": round(time.perf_counter() - started, 3)}
+    return RunResult(ts, manifest, regime, model)
+
+
+def run_manifest(model: EcosystemModel, ts: pd.DataFrame, regime: Regime | None) -> dict[str, Any]:
+    """What ``manifest.json`` says of a run: seed, scenario, every parameter, regime, the
+    output hash and the versions. Callers add how the run was made (engine, time, source)."""
+    return {
         "seed": model.p["run.seed"],
-        "engine": engine,
         "scenario": model.scenario_source,
         "parameters": model.p.nested(),
-        "regime": regime.name,
-        "regime_reason": regime.reason,
-        "final_contributor_ratio": regime.final_ratio,
+        "regime": regime.name if regime else None,
+        "regime_reason": regime.reason if regime else None,
+        "final_contributor_ratio": regime.final_ratio if regime else None,
         "weeks": int(len(ts)),
         "output_sha256": table_hash(ts),
         "ecosim_version": _version("ecosim"),
         "versions": {name: _version(name) for name in DEPENDENCIES}
         | {"python": platform.python_version()},
-        "elapsed_seconds": round(time.perf_counter() - started, 3),
     }
-    return RunResult(ts, manifest, regime, model)
 
 
 def timeseries(model: EcosystemModel) -> pd.DataFrame:

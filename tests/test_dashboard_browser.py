@@ -7,68 +7,36 @@ only when /usr/bin/chromium is missing (``make test`` installs it).
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT
+from .dashboard_helpers import ARGS, CHROMIUM, serve_app, wait_for
 from .test_dashboard import make_sweep
 
-pytest_plugins = ["tests.dashboard_plugin"]
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "test-output"
 TIMEOUT = 30_000  # ms
 
-# Marked "browser" by tests/dashboard_plugin.py.
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (apt-get install -y chromium)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = [
+    # `make test` runs pytest with --dist loadfile, so these share one worker: one server
+    # and one browser serve them all. (--dist loadgroup with xdist_group would say the same,
+    # but pytest 9.2 with xdist 3.8 ignores the group: pytest-dev/pytest-xdist#1386.)
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="/usr/bin/chromium is missing (apt-get install -y chromium)"),
+]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`solara run app.py` on a free port, with a synthetic regime map."""
     sweep = make_sweep(tmp_path_factory.mktemp("sweep") / "regime_map")
-    port = free_port()
-    env = dict(os.environ, ECOSIM_REGIME_MAP=str(sweep))
-    log = open(tmp_path_factory.mktemp("log") / "solara.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "solara", "run", "app.py", "--port", str(port),
-         "--host", "127.0.0.1", "--production"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"solara did not start; see {log.name}") from None
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with serve_app({"ECOSIM_REGIME_MAP": str(sweep)},
+                   log=tmp_path_factory.mktemp("log") / "solara.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -153,11 +121,8 @@ def test_page_loads_offline_with_plots(dash):
     assert "10,000 people - baseline" in status(dash)
     dash.get_by_role("button", name="To end", exact=True).click()
     wait_status(dash, r"^Week 520 of 520")
-    dash.wait_for_function("() => !document.querySelector('.ecosim-busy')")
-    dash.wait_for_function(
-        "() => [...document.querySelectorAll('[class*=ecosim-plot-] img')]"
-        ".filter(i => i.complete && i.naturalWidth > 100).length == 5")
-    assert plots_drawn(dash) == 5
+    wait_idle(dash)
+    wait_for(lambda: plots_drawn(dash) == 5)  # each panel's PNG arrives on its own
     assert dash.locator(".ecosim-regime-name").inner_text() in (
         "collapse", "decline", "resilient", "oscillation")
     dash.screenshot(path=SHOTS / "dashboard_baseline_end.png", full_page=True)

@@ -58,7 +58,7 @@ def test_each_checked_notice_shows_in_the_baseline(notice):
     assert not failed, f"{notice.text!r} did not hold at seeds {failed}"
 
 
-def test_every_step_has_a_checked_notice():
+def test_every_step_but_the_last_has_a_checked_notice():
     assert all(any(isinstance(n, lesson.Notice) for n in step.notice)
                for step in lesson.STEPS[:4])
 
@@ -70,7 +70,6 @@ def test_a_claim_that_is_false_fails():
     assert not by_label["A much more convenient AI"].holds(base, base)
     assert not by_label["Volunteers who never get used to a smaller audience"].holds(base, base)
     assert not by_label["Half the core goes on a data strike"].holds(base, base)
-    assert by_label["Volunteers who do not care about audience"].holds(base, base)
     # The world without the AI in place of the baseline: no gap, no ageing.
     without_ai = timeseries("scenarios/baseline.toml", (("ai.enabled", False),), 1)
     by_text = {n.text[:20]: n for n in NOTICES}
@@ -81,7 +80,8 @@ def test_a_claim_that_is_false_fails():
 
 
 def test_windows_are_relative_to_the_baseline_launch():
-    ts = pd.DataFrame({"ai_generation": [0] * 10 + [1] * 60, "x": np.r_[np.ones(10), 2 * np.ones(60)]})
+    ts = pd.DataFrame({"week": range(70), "ai_generation": [0] * 10 + [1] * 60,
+                       "x": np.r_[np.ones(10), 2 * np.ones(60)]})
     assert lesson.launch_week(ts) == 10
     assert lesson.before(ts, "x", 10) == 1.0
     assert lesson.first_year(ts, "x", 10) == 2.0

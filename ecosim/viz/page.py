@@ -38,9 +38,9 @@ TABS = ("Live plots", "Lesson", "Regime map", "STIE cards")
 # Reacton's default renderer walks the whole widget tree on every render pass, even when only
 # the status line and the plots changed. The sidebar's closed panels therefore hold no
 # widgets (see ecosim/viz/params.py): the page is about 100 widgets instead of 490, and a
-# Step at 10,000 people went from about 87 to 51 ms in this process (benchmarks/
-# bench_dashboard.py). Reacton's opt-in renderer (REACTON_FAST=1) gains little on top and is
-# experimental, so it is not switched on.
+# Step at 10,000 people went from about 87 to 47 ms in this process (benchmarks/
+# dashboard.json). Reacton's opt-in renderer (REACTON_FAST=1) measured 53 ms against 51 to
+# 73 ms without it on this noisy machine: not worth switching on an experimental renderer.
 
 
 @dataclass
@@ -61,8 +61,7 @@ class State:
     frame_ms: solara.Reactive[float]
 
 
-def _use_state(scenario_dir: Path) -> State:
-    files = presets(scenario_dir)
+def _use_state(files: dict[str, Path]) -> State:
     first = DEFAULT_PRESET if DEFAULT_PRESET in files else next(iter(files), "")
     initial = solara.use_memo(lambda: preset_values(files.get(first)), [])
     return State(
@@ -98,7 +97,7 @@ def Dashboard(scenario_dir: str | Path = "scenarios",
     """
     scenario_dir = Path(scenario_dir)
     files = presets(scenario_dir)
-    st = _use_state(scenario_dir)
+    st = _use_state(files)
     holder = solara.use_memo(lambda: {"sim": None, "frame_ms": 0.0}, [])
     tab = solara.use_reactive(0)
     # Setting state from a callback renders at once, once per subscribed component (the
@@ -131,6 +130,16 @@ def Dashboard(scenario_dir: str | Path = "scenarios",
     # Runs on first render and whenever Reset bumps the generation.
     building = solara.lab.use_task(build, dependencies=[st.generation.value])
 
+    def advance(sim: Simulation, weeks: int) -> bool:
+        """Step ``sim``; False (and the error shown) if the model failed."""
+        try:
+            sim.step(weeks)
+        except Exception as err:  # a failure deep in the model: a message, not a traceback
+            st.error.set(f"The model failed in week {sim.model.week}: "
+                         f"{type(err).__name__}: {err}")
+            return False
+        return True
+
     def play() -> None:
         # Pausing sets playing to False and this loop ends after its current frame; only
         # the end of the run or an error switch Play off from here (a Pause-then-Play must
@@ -141,11 +150,7 @@ def Dashboard(scenario_dir: str | Path = "scenarios",
                 st.playing.set(False)
                 return
             start = time.perf_counter()
-            try:
-                sim.step(st.weeks_per_frame.value)
-            except Exception as err:
-                st.error.set(f"The model failed in week {sim.model.week}: "
-                             f"{type(err).__name__}: {err}")
+            if not advance(sim, st.weeks_per_frame.value):
                 st.playing.set(False)
                 return
             publish(sim)
@@ -159,10 +164,7 @@ def Dashboard(scenario_dir: str | Path = "scenarios",
         sim = holder["sim"]
         if sim is None:
             return
-        try:
-            sim.run_to_end()
-        except Exception as err:
-            st.error.set(f"The model failed in week {sim.model.week}: {err}")
+        advance(sim, sim.params["run.weeks"])
         publish(sim)
 
     jumping = solara.lab.use_task(run_to_end, dependencies=None)
@@ -175,10 +177,7 @@ def Dashboard(scenario_dir: str | Path = "scenarios",
         sim = holder["sim"]
         if sim is None:
             return
-        try:
-            sim.step(1)
-        except Exception as err:
-            st.error.set(f"The model failed in week {sim.model.week}: {err}")
+        advance(sim, 1)
         publish(sim)
 
     def set_value(key: str, value: Any) -> None:
@@ -264,7 +263,7 @@ def Dashboard(scenario_dir: str | Path = "scenarios",
 
 
 # The components below read the published snapshot; the page itself does not, so that a
-# new frame redraws them and not the sidebar's hundred sliders. Messages that come and go
+# new frame redraws them and not the whole sidebar. Messages that come and go
 # live in components of their own: an element inserted among a parent's children would
 # make the widgets after it be rebuilt (closing open panels, losing clicks).
 

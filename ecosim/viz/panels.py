@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 from collections.abc import Callable
@@ -10,12 +9,12 @@ from typing import Any
 
 import solara
 
+from ecosim.experiments.analysis import REGIME_COLOURS
 from ecosim.registry import REGISTRY, card_record
 from ecosim.schema import Params
+from ecosim.targets import TARGETS
 from ecosim.viz.session import Snapshot
 
-REGIME_COLORS = {"collapse": "#c62828", "decline": "#ef6c00", "resilient": "#2e7d32",
-                 "oscillation": "#6a1b9a"}
 TIER_COLORS = {"A": "#2e7d32", "B": "#f9a825", "C": "#9e9e9e"}
 LEVEL_MEANING = {"S": "simulated only", "T": "serves an executable target",
                  "I": "target and stated intent", "E": "target, intent and A/B evidence"}
@@ -35,23 +34,9 @@ def RegimeBadge(snapshot: Snapshot | None):
               if snapshot.week <= launch and snapshot.params["ai.enabled"] else "")
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"},
                     classes=["ecosim-regime"]):
-        solara.v.Chip(children=[regime.name], color=REGIME_COLORS.get(regime.name, "grey"),
+        solara.v.Chip(children=[regime.name], color=REGIME_COLOURS.get(regime.name, "grey"),
                       text_color="white", label=True, class_="ecosim-regime-name")
         solara.Text(f"{regime.reason}{so_far}{caveat}")
-
-
-def targets_module() -> Any | None:
-    """``ecosim.targets`` if it exists and imports, else None."""
-    try:
-        return importlib.import_module("ecosim.targets")
-    except ImportError:
-        return None
-
-
-def executable_targets() -> list[str]:
-    """Keys of the targets that have an executable check (for the STIE level)."""
-    mod = targets_module()
-    return list(getattr(mod, "TARGETS", {}) or {}) if mod else []
 
 
 def validate_current(scenario_values: dict[str, Any], source: str,
@@ -72,7 +57,6 @@ def validate_current(scenario_values: dict[str, Any], source: str,
 @solara.component
 def TargetsPanel(values: dict[str, Any], source: str):
     """Targets pass/fail for the current scenario, computed on request (it takes seconds)."""
-    mod = targets_module()
     result = solara.use_reactive(None)
     error = solara.use_reactive(None)
 
@@ -85,15 +69,10 @@ def TargetsPanel(values: dict[str, Any], source: str):
             error.set(f"Validation could not run: {type(err).__name__}: {err}")
 
     task = solara.lab.use_task(run, dependencies=None)
-    if mod is None or not getattr(mod, "TARGETS", None):
-        solara.Info("No targets yet: the module ecosim.targets does not exist in this version, "
-                    "so no target can be checked. The cards below show what each mechanism "
-                    "is meant to reproduce.", classes=["ecosim-no-targets"])
-        return
     with solara.Row(style={"align-items": "center"}):
         solara.Button("Check targets for this scenario", on_click=task, disabled=task.pending,
                       color="primary", outlined=True)
-        solara.Text(f"{len(mod.TARGETS)} executable targets; validation runs 2 paired "
+        solara.Text(f"{len(TARGETS)} executable targets; validation runs 2 paired "
                     "replicates of the scenario (AI / no AI) in the background.")
     if task.pending:
         solara.ProgressLinear(True)
@@ -122,7 +101,7 @@ def StiePanel(params: Params | None, values: dict[str, Any], source: str):
                     "level is the highest of S, T, I, E it reaches; each needs the ones "
                     "before it. " + ", ".join(f"{k}: {v}" for k, v in LEVEL_MEANING.items()))
     TargetsPanel(values, source)
-    executable = executable_targets()
+    executable = list(TARGETS)
     with solara.v.ExpansionPanels(multiple=True, accordion=True, class_="ecosim-stie"):
         for mech in REGISTRY.values():
             rec = card_record(mech.card, params, executable)

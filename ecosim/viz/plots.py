@@ -12,8 +12,9 @@ into a background bitmap, and the legends into a transparent overlay; a frame re
 the background, draws the data and the event marks over it (Agg "blitting"), lays the
 legends on top and encodes the PNG straight from the canvas buffer. The background is
 drawn again only when a y-axis has to grow (its top snaps to a "nice" number, so that
-happens a few times per run, not every frame). All five panels at 10,000 people and week
-520 redraw in about 30 ms instead of about 500 ms for fresh figures.
+happens a few times per run, not every frame). At 10,000 people a frame of all five panels
+takes about 24 ms (median over the first 80 weeks, benchmarks/dashboard.json) instead of
+about 460 ms when each frame was drawn from scratch.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import io
 import math
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -309,14 +309,6 @@ class LivePanel:
             self._set_retrains(retrains)
         return limits
 
-    def update(self, snap: Snapshot) -> LivePanel:
-        """Move the figure to ``snap``: the artists' data, the marks and the y-limits."""
-        with self.lock:
-            limits = self._move(snap)
-            for a, (low, high) in zip(self.axes, limits):
-                a["ax"].set_ylim(low, high)
-        return self
-
     def png(self, snap: Snapshot) -> bytes:
         """The panel at ``snap`` as a PNG: the cached layers plus this frame's data."""
         with self.lock:
@@ -347,31 +339,12 @@ class LivePanel:
     @property
     def figure(self) -> Figure:
         """The figure (complete when saved with ``savefig``)."""
-        assert self.fig is not None, "update() first"
+        assert self.fig is not None, "png() first"
         return self.fig
 
 
-def _figure_of(panel: str) -> Callable[[Snapshot], Figure]:
-    def draw(snap: Snapshot) -> Figure:
-        return LivePanel(panel).update(snap).figure
-    draw.__name__ = f"{panel}_figure"
-    draw.__doc__ = f"A new figure of the {panel!r} panel at ``snap``."
-    return draw
-
-
-visits_figure = _figure_of("visits")
-contributors_figure = _figure_of("contributors")
-ai_figure = _figure_of("ai")
-platforms_figure = _figure_of("platforms")
-provenance_figure = _figure_of("provenance")
-
-PANELS: dict[str, Callable[[Snapshot], Figure]] = {
-    "visits": visits_figure,
-    "contributors": contributors_figure,
-    "ai": ai_figure,
-    "platforms": platforms_figure,
-    "provenance": provenance_figure,
-}
+PANELS = tuple(SPECS)
+"""The panels in page order."""
 
 
 @solara.component

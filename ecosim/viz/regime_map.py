@@ -1,14 +1,13 @@
 """The regime map: a phase diagram of two varied keys, coloured by regime.
 
-It reads a sweep's output folder (``runs.parquet`` and ``sweep.json``, written by
-``ecosim sweep``); nothing here runs the model. The diagram is a grid of buttons, one per
-cell, so that choosing a cell is a click that loads its parameters into the dashboard, with
-no JavaScript chart library (and so nothing to fetch when offline).
+It reads a sweep's output folder (its runs and ``sweep.json``, written by ``ecosim sweep``);
+nothing here runs the model. The diagram is a grid of buttons, one per cell, so that
+choosing a cell is a click that loads its parameters into the dashboard, with no JavaScript
+chart library (and so nothing to fetch when offline).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +17,11 @@ import numpy as np
 import pandas as pd
 import solara
 
+from ecosim.experiments.analysis import REGIME_COLOURS
+from ecosim.experiments.sweep import SweepFolder, load_runs
 from ecosim.regimes import REGIMES
 from ecosim.scenario import flatten
 from ecosim.schema import SCHEMA
-from ecosim.viz.panels import REGIME_COLORS
 
 DEFAULT_FOLDER = Path("data/regime_map")
 MAKE_IT = "ecosim sweep scenarios/sweeps/regime_map.toml --out data/regime_map"
@@ -46,50 +46,25 @@ class MapData:
     failed: int = 0
 
 
-def _design_keys(meta: dict[str, Any]) -> list[str]:
-    """Varied keys from sweep.json, whichever of its known shapes it has."""
-    design = meta.get("design", meta)
-    if isinstance(design, list):
-        return [k for k in design if isinstance(k, str)]
-    if isinstance(design, dict):
-        for name in ("varied", "keys"):
-            if isinstance(design.get(name), list):
-                return list(design[name])
-        factors = design.get("factors")
-        if isinstance(factors, list):
-            return [f["key"] for f in factors if isinstance(f, dict) and "key" in f]
-        if isinstance(factors, dict):
-            return list(factors)
-    return []
-
-
 def _base_values(meta: dict[str, Any]) -> dict[str, Any]:
-    """The sweep's base parameters by dotted key (``base.parameters``, top level or
-    inside ``design``)."""
-    design = meta.get("design") if isinstance(meta.get("design"), dict) else {}
-    for holder in (meta, design):
-        base = holder.get("base")
-        if isinstance(base, dict) and isinstance(base.get("parameters"), dict):
-            flat = flatten(base["parameters"], "sweep.json")
-            return {k: v for k, v in flat.items() if k in SCHEMA}
-    return {}
+    """The sweep's base parameters by dotted key (empty without a sweep.json)."""
+    nested = meta.get("base", {}).get("parameters", {})
+    return {k: v for k, v in flatten(nested, "sweep.json").items() if k in SCHEMA}
 
 
 def load_map(folder: str | Path = DEFAULT_FOLDER) -> MapData | None:
-    """Read a sweep folder; None when ``runs.parquet`` is missing.
+    """Read a sweep folder (runs.parquet and the parts not yet folded into it); None when
+    no run is recorded there.
 
     Raises:
         ValueError: When the files exist but hold no usable map.
     """
-    folder = Path(folder)
-    runs_path = folder / "runs.parquet"
-    if not runs_path.is_file():
+    sweep = SweepFolder(folder)
+    if not sweep.runs_path.is_file() and not sweep.part_files():
         return None
-    runs = pd.read_parquet(runs_path)
-    meta: dict[str, Any] = {}
-    if (folder / "sweep.json").is_file():
-        meta = json.loads((folder / "sweep.json").read_text())
-    varied = [k for k in _design_keys(meta) if k in runs.columns and k in SCHEMA]
+    runs = load_runs(folder)
+    meta = sweep.read_meta() or {}
+    varied = [k for k in meta.get("varied", []) if k in runs.columns and k in SCHEMA]
     if not varied:  # no design record: any schema key that takes several values
         varied = [c for c in runs.columns if c in SCHEMA and c != "run.seed"
                   and runs[c].nunique() > 1]
@@ -175,7 +150,7 @@ def RegimeMap(folder: str | Path = DEFAULT_FOLDER,
         solara.Error(error)
         return
     if data is None:
-        solara.Info(f"No regime map yet: {Path(folder) / 'runs.parquet'} does not exist. "
+        solara.Info(f"No regime map yet: {folder} holds no sweep runs. "
                     f"Make it with:  {MAKE_IT}", classes=["ecosim-no-map"])
         return
     xk = x.value if x.value in data.varied else data.varied[0]
@@ -218,7 +193,7 @@ def RegimeMap(folder: str | Path = DEFAULT_FOLDER,
                     solara.Button(
                         label=cell.regime[0].upper(), on_click=pick, small=True,
                         depressed=True, dark=True,
-                        color=REGIME_COLORS.get(cell.regime, "grey"),
+                        color=REGIME_COLOURS.get(cell.regime, "grey"),
                         style={**cell_style, "opacity": f"{0.45 + 0.55 * cell.share:.2f}"},
                         attributes={"title": tip, "aria-label": tip},
                         classes=["ecosim-map-cell"])
@@ -230,4 +205,4 @@ def RegimeMap(folder: str | Path = DEFAULT_FOLDER,
         with solara.Row(style={"margin-top": "8px"}):
             for name in REGIMES:
                 solara.v.Chip(children=[f"{name[0].upper()} = {name}"], small=True,
-                              color=REGIME_COLORS[name], text_color="white")
+                              color=REGIME_COLOURS[name], text_color="white")

@@ -7,12 +7,10 @@ to the plots, so drawing never reads a model while a background thread steps it.
 
 from __future__ import annotations
 
-import platform
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ import pandas as pd
 
 from ecosim.model import EcosystemModel
 from ecosim.regimes import Regime, classify
-from ecosim.run import DEPENDENCIES, table_hash, timeseries
+from ecosim.run import run_manifest, timeseries
 from ecosim.scenario import Scenario, load_scenario
 from ecosim.schema import Params, defaults
 
@@ -134,26 +132,7 @@ class Simulation:
     def manifest(self, snapshot: Snapshot | None = None) -> dict[str, Any]:
         """The run's manifest, in the shape ``ecosim run --out`` writes."""
         snap = snapshot or self.snapshot()
-        regime = snap.regime
-        return {
-            "seed": self.params["run.seed"],
-            "scenario": self.model.scenario_source,
-            "parameters": self.params.nested(),
-            "regime": regime.name if regime else None,
-            "regime_reason": regime.reason if regime else None,
-            "final_contributor_ratio": regime.final_ratio if regime else None,
-            "weeks": int(len(snap.ts)),
+        return run_manifest(self.model, snap.ts, snap.regime) | {
             "complete": not snap.running,
-            "output_sha256": table_hash(snap.ts),
-            "ecosim_version": _version("ecosim"),
-            "versions": {name: _version(name) for name in DEPENDENCIES}
-            | {"python": platform.python_version()},
             "source": "dashboard",
         }
-
-
-def _version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "unknown"
