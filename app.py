@@ -14,8 +14,8 @@ from ecosim.viz import Dashboard
 
 HERE = Path(__file__).resolve().parent
 
-# The sliders, units and help lines come from ecosim.schema.SCHEMA; the plots, the STIE
-# cards and the lesson from ecosim.viz and ecosim.lesson. Here we only say where things are.
+# The sliders, units and help lines come from the scenario schema (ecosim.model.params); the
+# plots, the STIE cards and the lesson from ecosim.viz. Here we only say where things are.
 page = Dashboard(
     scenario_dir=HERE / "scenarios",
     # ECOSIM_REGIME_MAP points the map at another sweep folder (the browser tests use it).

@@ -18,7 +18,7 @@ import resource
 import time
 
 from ecosim import Scenario
-from ecosim.reference import ENGINES
+from ecosim.model.reference import ENGINES
 
 
 def measure(people: int, weeks: int, burn_in: int, seed: int = 1, engine: str = "fast") -> dict:

@@ -9,21 +9,43 @@ Quick use::
     model = EcosystemModel(load_scenario("scenarios/baseline.toml"))
     model.run()
     df = model.datacollector.get_model_vars_dataframe()
+
+The package is layered, each layer importing only those below it: :mod:`ecosim.model`
+(the world state, the mechanisms and the schedule), :mod:`ecosim.stie` (evidence, targets,
+cards' levels, regimes), :mod:`ecosim.experiments` (runs, sweeps, validation, calibration,
+docs), and the faces, :mod:`ecosim.cli` and :mod:`ecosim.viz`.
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
-from ecosim import mechanisms  # noqa: F401  (registers every mechanism)
-from ecosim.model import EcosystemModel
-from ecosim.registry import REGISTRY
-from ecosim.run import RunResult, run_scenario
-from ecosim.scenario import Scenario, load_scenario
-from ecosim.schema import SCHEMA, ScenarioError
+# Every module that declares scenario keys, so the schema is complete however ecosim is
+# imported; none of them imports Mesa, pandas or the faces.
+import ecosim.model  # noqa: F401
+import ecosim.stie.regimes  # noqa: F401
+from ecosim.model.params import SCHEMA, ScenarioError
+from ecosim.model.schedule import REGISTRY
 
 try:
     __version__ = version("ecosim")
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+src"
+
+# The rest of the API loads Mesa and pandas, so it is imported when first used.
+_LAZY = {
+    "EcosystemModel": "ecosim.model.model",
+    "Scenario": "ecosim.model.scenario",
+    "load_scenario": "ecosim.model.scenario",
+    "RunResult": "ecosim.experiments.run",
+    "run_scenario": "ecosim.experiments.run",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'ecosim' has no attribute {name!r}")
+
 
 __all__ = [
     "EcosystemModel",

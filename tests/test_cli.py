@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from ecosim.observables import COLUMNS
+from ecosim.model.observables import COLUMNS
 
 from .conftest import ecosim_cli
 

@@ -19,13 +19,12 @@ import pytest
 import solara
 from PIL import Image
 
-from ecosim import lesson
-from ecosim.registry import REGISTRY
-from ecosim.run import run_scenario
-from ecosim.scenario import Scenario
-from ecosim.schema import SCHEMA, defaults
-from ecosim.targets import TARGETS
-from ecosim.viz import panels, params, plots, regime_map
+from ecosim.experiments.run import run_scenario
+from ecosim.model.params import SCHEMA, defaults
+from ecosim.model.scenario import Scenario
+from ecosim.model.schedule import REGISTRY
+from ecosim.stie.targets import TARGETS
+from ecosim.viz import lesson, panels, params, plots, regime_map
 from ecosim.viz.plots import PANELS, LivePanel
 from ecosim.viz.session import Simulation, preset_values, presets
 
@@ -449,7 +448,7 @@ def test_page_switches_preset_and_mechanism(tiny_scenarios, tmp_path):
     rc.find(v.Btn, children=["Reset"]).widget.click()
     wait_for(lambda: not rc.find(v.Alert, class_="ecosim-pending"))
     rc.find(v.Tabs).widget.v_model = 3  # STIE cards
-    wait_for(lambda: any("gatekeeping (contribution, OFF)" in str(w.children)
+    wait_for(lambda: any("gatekeeping (community, OFF)" in str(w.children)
                          for w in rc.find(v.ExpansionPanelHeader).widgets))
 
 

@@ -191,7 +191,7 @@ def test_preset_and_mechanism_switch(dash):
     wait_idle(dash)
     wait_status(dash, r"^Week 0 of 520 .* collapse")
     open_tab(dash, "STIE cards")
-    dash.get_by_text(re.compile(r"gatekeeping \(contribution, OFF\)")).wait_for()
+    dash.get_by_text(re.compile(r"gatekeeping \(community, OFF\)")).wait_for()
     dash.screenshot(path=SHOTS / "dashboard_stie.png", full_page=True)
 
 

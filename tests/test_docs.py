@@ -1,11 +1,11 @@
-"""The generated ODD document: complete, deterministic and up to date with the code."""
+"""The generated ODD document: complete, deterministic, and its results pinned to outputs."""
 
 from __future__ import annotations
 
 from ecosim.experiments import docs
-from ecosim.mechanisms import WEEKLY_ORDER
-from ecosim.registry import REGISTRY
-from ecosim.targets import TARGETS
+from ecosim.model.mechanisms import WEEK
+from ecosim.model.schedule import REGISTRY
+from ecosim.stie.targets import TARGETS
 
 from .conftest import ROOT
 
@@ -23,42 +23,58 @@ def test_committed_document_is_up_to_date_with_the_code():
     assert docs.render() == text  # deterministic
 
 
-def test_committed_results_were_computed_from_this_code():
+def test_committed_results_describe_the_model_as_it_computes_now():
+    # The results are pinned to what the model outputs, not to its source: a comment or a
+    # move of code changes nothing, a change of any pinned run's output fails here.
     results = docs.load_results()
     assert results is not None, "run `ecosim docs --refresh`"
-    assert results["fingerprint"] == docs.fingerprint(), (
-        "docs/results.json was computed from other model code: run `ecosim docs --refresh`")
+    pinned = results.get("outputs", {})
+    assert set(pinned) == set(docs.pinned_runs()), (
+        "docs/results.json pins other runs than ecosim.experiments.docs.pinned_runs(): "
+        "run `ecosim docs --refresh`")
+    now = docs.pin_outputs()
+    changed = [label for label in now
+               if now[label]["output_sha256"] != pinned[label]["output_sha256"]]
+    assert not changed, (
+        f"the model's output changed for {', '.join(changed)}: if that is meant, run "
+        "`ecosim docs --refresh` (results and pins) and say why in the commit")
+
+
+def test_pins_cover_every_shipped_scenario_and_every_ablated_mechanism():
+    runs = docs.pinned_runs()
+    shipped = {f"scenarios/{f.name}" for f in (ROOT / "scenarios").glob("*.toml")}
+    assert shipped <= set(runs)
+    switched_off = {sets[-1] for _, sets in runs.values() if sets and "=false" in sets[-1]}
+    assert {f"mechanisms.{k}=false" for k in WEEK} == switched_off
 
 
 def test_document_has_the_seven_elements_every_card_and_target():
     text = docs.render()
     positions = [text.index(f"## {i}. {title}") for i, title in enumerate(ELEMENTS, 1)]
     assert positions == sorted(positions)
-    for key in WEEKLY_ORDER:
+    for key in WEEK:
         assert f"### `{key}` (STIE level" in text
         for param in REGISTRY[key].card.parameters:
-            if not param.startswith("mechanisms."):
-                assert f"| `{param}` |" in text
+            assert f"| `{param}` |" in text
     for key in TARGETS:
         assert f"| {key} |" in text
-    order = [text.index(f"`{key}`: ") for key in WEEKLY_ORDER]
-    assert order == sorted(order)  # the schedule is WEEKLY_ORDER
+    order = [text.index(f". `{key}`") for key in WEEK]
+    assert order == sorted(order)  # the process overview is the week's schedule
 
 
-def test_stale_results_are_flagged():
-    results = dict(docs.load_results() or {"validation": {}})
-    results["fingerprint"] = "0" * 16
-    assert "**Stale:**" in docs.render(results)
+def test_document_without_results_says_how_to_make_them():
     assert "No results file yet" in docs.render({})
+    results = docs.load_results()
+    assert results and "pinned run" in docs.render(results)
 
 
 def test_teaching_guide_is_generated_from_the_lesson():
-    from ecosim import lesson
+    from ecosim.viz import lesson
 
     guide = ROOT / "docs" / "teaching.md"
     text = lesson.render_markdown()
     assert guide.read_text(encoding="utf-8") == text, (
-        "docs/teaching.md is out of date with ecosim/lesson.py: run `ecosim docs`")
+        "docs/teaching.md is out of date with ecosim/viz/lesson.py: run `ecosim docs`")
     for step in lesson.STEPS:
         assert step.title in text
     assert "STIE level" in text and text.count("What you should see:") == len(lesson.EXERCISES)

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecosim import lesson
-from ecosim.run import run_scenario
-from ecosim.scenario import Scenario
-from ecosim.schema import defaults
+from ecosim.experiments.run import run_scenario
+from ecosim.model.params import defaults
+from ecosim.model.scenario import Scenario
+from ecosim.viz import lesson
 from ecosim.viz.session import preset_values
 
 from .conftest import ROOT

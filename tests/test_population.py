@@ -13,7 +13,7 @@ from .conftest import small
 def test_network_is_homophilous_with_the_declared_degree():
     model = EcosystemModel(small(population__size=3000, social__homophily=0.8,
                                  social__mean_degree=10.0), seed=1)
-    graph = model.people.social_network()
+    graph = model.world.people.social_network()
     assert isinstance(graph, nx.Graph) and graph.number_of_nodes() == 3000
     assert nx.number_of_selfloops(graph) == 0
     mean_degree = 2 * graph.number_of_edges() / graph.number_of_nodes()
@@ -25,8 +25,8 @@ def test_network_is_homophilous_with_the_declared_degree():
 
 def test_cohesive_topics_have_denser_ties():
     model = EcosystemModel(small(population__size=3000, social__cohesion_spread=1.0), seed=2)
-    people = model.people
-    per_topic = np.bincount(people.topic, weights=people.degree, minlength=model.topics.count)
+    people = model.world.people
+    per_topic = np.bincount(people.topic, weights=people.degree, minlength=model.world.topics.count)
     mean_degree = per_topic / np.maximum(people.people_per_topic, 1)
     dense = people.cohesion > np.median(people.cohesion)
     assert mean_degree[dense].mean() > mean_degree[~dense].mean()

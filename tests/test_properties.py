@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecosim import SCHEMA, EcosystemModel
-from ecosim.observables import COLUMNS
+from ecosim.model.observables import COLUMNS
 
 from .conftest import small
 
@@ -59,7 +59,7 @@ def test_invariants_hold_for_random_valid_parameters(values, seed):
     scenario = small(population__size=600, world__topics=12, run__weeks=80,
                      run__burn_in_weeks=20, ai__launch_week=20, **values)
     model = EcosystemModel(scenario, seed=seed)
-    n = model.people.size
+    n = model.world.people.size
     model.run()
     ts = model.datacollector.get_model_vars_dataframe()
     assert len(ts) == 80
@@ -69,16 +69,16 @@ def test_invariants_hold_for_random_valid_parameters(values, seed):
     assert (ts[COUNTS] >= 0).all().all()
     assert ((ts[SHARES] >= 0) & (ts[SHARES] <= 1 + 1e-9)).all().all()
     # people are conserved: nobody appears or vanishes, roles partition the contributors
-    assert model.people.size == n == len(model.people.topic)
+    assert model.world.people.size == n == len(model.world.people.topic)
     assert (ts.active_contributors <= n).all()
     roles = ts.core_contributors + ts.occasional_contributors + ts.newcomer_contributors
     assert (roles == ts.active_contributors).all()
     assert (ts.contributors_cohesive + ts.contributors_sparse == ts.active_contributors).all()
     provenance = ts[[c for c in ts.columns if c.startswith("provenance_")]].sum(axis=1)
     trained = ts.ai_generation > 0
-    assert np.allclose(provenance[trained], 1.0) or model.ai.training_volume == 0
+    assert np.allclose(provenance[trained], 1.0) or model.world.ai.training_volume == 0
     assert (provenance[~trained] == 0).all()
     # the tie counts kept incrementally equal a full recount
-    people = model.people
+    people = model.world.people
     assert np.array_equal(people.contributor_ties, people.neighbour_count(people.contributor))
     assert np.array_equal(people.adopted_ties, people.neighbour_count(people.adopter))

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from ecosim import load_scenario, run_scenario
-from ecosim.regimes import classify
-from ecosim.schema import defaults
+from ecosim.model.params import defaults
+from ecosim.stie.regimes import classify
 
 from .conftest import SCENARIOS
 

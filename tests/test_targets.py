@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecosim.evidence import EVIDENCE
 from ecosim.experiments.validate import evaluate, interval90
-from ecosim.schema import defaults
-from ecosim.targets import ARMS, TARGETS, applicable
+from ecosim.model.params import defaults
+from ecosim.stie.evidence import EVIDENCE
+from ecosim.stie.targets import ARMS, TARGETS, applicable
 
 LAUNCH = 203
 WEEKS = 365

@@ -12,8 +12,8 @@ from ecosim import load_scenario
 from ecosim.cli import app
 from ecosim.experiments.ablate import ablate
 from ecosim.experiments.calibrate import range_misfit, search_bounds
-from ecosim.schema import ScenarioError
-from ecosim.targets import TARGETS
+from ecosim.model.params import ScenarioError
+from ecosim.stie.targets import TARGETS
 
 from .conftest import SCENARIOS, ecosim_cli
 

@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ecosim.mechanisms import WEEKLY_ORDER
-from ecosim.scenario import Scenario
-from ecosim.targets import Target, applicable
-
 from ecosim.experiments.validate import (
-    DEFAULT_POPULATION, Validation, scenario_name, validate,
+    DEFAULT_POPULATION,
+    Validation,
+    scenario_name,
+    validate,
 )
+from ecosim.model.mechanisms import WEEK
+from ecosim.model.scenario import Scenario
+from ecosim.model.schedule import REGISTRY
+from ecosim.stie.targets import Target, applicable
 
 DEFAULT_ABLATION_REPLICATES = 3
 
@@ -79,6 +82,12 @@ class Ablation:
         }
 
 
+def ablated() -> list[str]:
+    """The mechanisms ablation switches off by default: all but those whose card says why
+    not (the AI's launch: switching it off is the counterfactual arm itself)."""
+    return [k for k in WEEK if not REGISTRY[k].card.ablation]
+
+
 def ablate(scenario: Scenario, *, mechanisms: Sequence[str] | None = None,
            replicates: int = DEFAULT_ABLATION_REPLICATES,
            targets: Sequence[Target] | None = None,
@@ -88,7 +97,8 @@ def ablate(scenario: Scenario, *, mechanisms: Sequence[str] | None = None,
 
     Args:
         scenario: The scenario.
-        mechanisms: Mechanism keys to switch off (default: every one the scenario has on).
+        mechanisms: Mechanism keys to switch off (default: every one the scenario has on,
+            of :func:`ablated`).
         replicates: Replicate seeds per variant.
         targets: Targets (default: those that apply to the scenario).
         population: Population cap.
@@ -96,7 +106,7 @@ def ablate(scenario: Scenario, *, mechanisms: Sequence[str] | None = None,
     """
     targets = applicable(scenario_name(scenario)) if targets is None else list(targets)
     p = scenario.params
-    keys = [k for k in (mechanisms or WEEKLY_ORDER) if p[f"mechanisms.{k}"]]
+    keys = [k for k in (mechanisms or ablated()) if p[f"mechanisms.{k}"]]
 
     def report(label):
         return (lambda done, total: progress(label, done, total)) if progress else None

@@ -28,7 +28,7 @@ from rich.table import Table
 
 from ecosim.experiments.designs import Factor, problem, sample_morris
 from ecosim.experiments.sweep import OUTCOMES, STATUS_OK, load_runs
-from ecosim.schema import ScenarioError
+from ecosim.model.params import ScenarioError
 
 REGIME_COLOURS = {"collapse": "#c0392b", "decline": "#e8a33d", "resilient": "#2e8b57",
                   "oscillation": "#7d3c98"}

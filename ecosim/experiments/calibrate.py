@@ -25,15 +25,19 @@ from typing import Any
 import numpy as np
 from scipy.optimize import differential_evolution
 
-from ecosim.evidence import EVIDENCE
-from ecosim.scenario import Scenario, flatten, read_toml
-from ecosim.schema import SCHEMA, ScenarioError, lookup
-from ecosim.targets import Target, applicable
-
 from ecosim.experiments.validate import (
-    Validation, replicate_seeds, run_arms, evaluate, scenario_name, shorten,
+    Validation,
+    evaluate,
+    replicate_seeds,
+    run_arms,
+    scenario_name,
+    shorten,
     validation_scenario,
 )
+from ecosim.model.params import SCHEMA, ScenarioError, lookup
+from ecosim.model.scenario import Scenario, flatten, read_toml
+from ecosim.stie.evidence import EVIDENCE
+from ecosim.stie.targets import Target, applicable
 
 
 @dataclass(frozen=True)
@@ -212,20 +216,20 @@ class _Objective:
         sc = shorten(validation_scenario(sc, self.population), self.targets)
         p = sc.params
         if self.anchors:
-            last = p["ai.launch_week"] + max(a.week for a in self.anchors) + 1
-            if last > p["run.weeks"]:
-                sc = sc.with_values({"run.weeks": min(last, self.scenario.params["run.weeks"])},
+            last = p.ai.launch_week + max(a.week for a in self.anchors) + 1
+            if last > p.run.weeks:
+                sc = sc.with_values({"run.weeks": min(last, self.scenario.params.run.weeks)},
                                     "calibration")
                 p = sc.params
-        seeds = replicate_seeds(p["run.seed"], self.replicates)
+        seeds = replicate_seeds(p.run.seed, self.replicates)
         arms = [a for a in ("ai", "no_ai", "replace", "accumulate")
                 if any(a in t.arms for t in self.targets)] or ["ai"]
         reps = run_arms(sc, arms, seeds)
         val = Validation(str(self.scenario.source), scenario_name(self.scenario), seeds,
-                         p["population.size"], evaluate(self.targets, reps, p))
+                         p.population.size, evaluate(self.targets, reps, p))
         anchor_values = {}
         for a in self.anchors:
-            week = p["ai.launch_week"] + a.week
+            week = p.ai.launch_week + a.week
             vals = [float(r["ai"].loc[r["ai"]["week"] == week, a.column].mean()) for r in reps]
             anchor_values[a] = float(np.nanmean(vals)) if vals else float("nan")
         return val, anchor_values
@@ -298,7 +302,7 @@ def write_scenario(source: Path, calibration: Calibration, out: Path,
         for k, v in nested[section].items():
             lines.append(f"{k} = {_toml_value(v)}")
     out_text = "\n".join(lines) + "\n"
-    from ecosim.run import atomic_write
+    from ecosim.experiments.run import atomic_write
 
     atomic_write(Path(out), lambda f: f.write(out_text.encode()))
     return out_text

@@ -39,8 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.scenario import Scenario, flatten, load_scenario, parse_set, read_toml
-from ecosim.schema import SCHEMA, Param, ScenarioError, lookup
+from ecosim.model.params import SCHEMA, Param, ScenarioError, lookup
+from ecosim.model.scenario import Scenario, flatten, load_scenario, parse_set, read_toml
 
 SOBOL_SECOND_ORDER = False
 """Sobol designs estimate first-order and total indices only (N * (k + 2) points)."""
@@ -282,8 +282,6 @@ def load_sweep(path: str | Path, sets: Sequence[str] = (), replicates: int | Non
             TOML, unknown table or key, a range outside the key's declared bounds, an empty
             design, a missing base scenario.
     """
-    import ecosim.run  # noqa: F401  (declares every scenario key: the model's modules load)
-
     path = Path(path)
     doc = read_toml(path)
     where = str(path)

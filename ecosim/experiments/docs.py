@@ -1,28 +1,32 @@
 """The ODD+STIE document (docs/ODD.md), generated from the code.
 
 Every section comes from what the model itself declares: the mechanisms' STIE cards and
-docstrings (:data:`ecosim.registry.REGISTRY`), the weekly order
-(:data:`ecosim.mechanisms.WEEKLY_ORDER`), the scenario keys with their units and ranges
-(:data:`ecosim.schema.SCHEMA`), the recorded columns (:data:`ecosim.observables.COLUMNS`),
-the targets (:data:`ecosim.targets.TARGETS`) and the entity classes' docstrings. Results that
-take minutes to compute (validation and ablation of the dated scenarios) are read from the
-committed ``docs/results.json``, which ``ecosim docs --refresh`` regenerates; the file
-records a fingerprint of the model's source, and the document says when the results were
-computed from other code. The output is deterministic: no clock, no machine details.
+docstrings (:data:`ecosim.model.schedule.REGISTRY`), the order of a week
+(:data:`ecosim.model.mechanisms.WEEK`), the scenario keys with their units and ranges
+(:data:`ecosim.model.params.SCHEMA`), the recorded columns
+(:data:`ecosim.model.observables.COLUMNS`), the targets (:data:`ecosim.stie.targets.TARGETS`)
+and the entity classes' docstrings. Results that take minutes to compute (validation and
+ablation of the dated scenarios) are read from the committed ``docs/results.json``, which
+``ecosim docs --refresh`` regenerates. The file also pins what the model computes: the
+output hash of every shipped scenario, and of the ablated scenario (small) with each
+mechanism switched off. ``tests/test_docs.py`` runs those again, so the results are known
+to describe the model as it is, whatever the source looks like: a comment changes nothing,
+a change of output is caught. The document is deterministic: no clock, no machine details.
 """
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ecosim.evidence import EVIDENCE
-from ecosim.registry import REGISTRY, RULES
-from ecosim.schema import SCHEMA
+from ecosim.model.params import SCHEMA
+from ecosim.model.rules import RULES
+from ecosim.model.schedule import REGISTRY, parameters_read
+from ecosim.stie.cards import level_counts, model_level, stie_level, tier
+from ecosim.stie.evidence import EVIDENCE
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -30,40 +34,59 @@ RESULTS = DOCS / "results.json"
 PLOT = DOCS / "ablation.png"
 SCENARIOS = ("scenarios/stackoverflow.toml", "scenarios/wikipedia.toml")
 ABLATED = "scenarios/stackoverflow.toml"
-
-# Source files that decide model output and target results (the fingerprint's scope).
-# Dashboard, CLI, sweep and documentation code, and the reference engine (validation runs
-# the fast engine), are left out: changing them does not change a result.
-_EXCLUDED = ("ecosim/viz/", "ecosim/cli.py", "ecosim/__main__.py", "ecosim/lesson.py",
-             "ecosim/experiments/", "ecosim/reference.py")
-_INCLUDED_EXPERIMENTS = ("ecosim/experiments/validate.py", "ecosim/experiments/ablate.py")
+PIN_POPULATION = 1000
+"""People in the pinned ablation runs (small: the pins check the code paths, not results)."""
 
 
-def fingerprint(root: Path = ROOT) -> str:
-    """SHA-256 over the model's source files and the dated scenario files."""
-    files = []
-    for path in sorted((root / "ecosim").rglob("*.py")):
-        rel = path.relative_to(root).as_posix()
-        if rel in _INCLUDED_EXPERIMENTS or not rel.startswith(_EXCLUDED):
-            files.append(rel)
-    files += list(SCENARIOS)
-    h = hashlib.sha256()
-    for rel in files:
-        h.update(rel.encode() + b"\0")
-        h.update((root / rel).read_bytes().replace(b"\r\n", b"\n"))
-    return h.hexdigest()[:16]
+def pinned_runs(root: Path = ROOT) -> dict[str, tuple[str, list[str]]]:
+    """The runs whose outputs ``docs/results.json`` pins, by label: (scenario, --set items).
+
+    Every shipped scenario as written, and the ablated scenario at
+    :data:`PIN_POPULATION` people with each mechanism it has on switched off in turn.
+    """
+    from ecosim.model.mechanisms import WEEK
+    from ecosim.model.scenario import load_scenario
+
+    runs = {rel: (rel, []) for rel in sorted(f"scenarios/{f.name}"
+                                             for f in (root / "scenarios").glob("*.toml"))}
+    small = [f"population.size={PIN_POPULATION}"]
+    runs[f"{ABLATED} small"] = (ABLATED, small)
+    on = load_scenario(root / ABLATED).params
+    for key in WEEK:
+        if on[f"mechanisms.{key}"]:
+            runs[f"{ABLATED} small, {key} off"] = (ABLATED, small + [f"mechanisms.{key}=false"])
+    return runs
+
+
+def pin_outputs(root: Path = ROOT,
+                progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+    """Run every pinned run and return its seed, regime and output hash, by label."""
+    from ecosim.experiments.run import run_scenario
+    from ecosim.model.scenario import load_scenario
+
+    runs = pinned_runs(root)
+    out = {}
+    for i, (label, (rel, sets)) in enumerate(runs.items()):
+        result = run_scenario(load_scenario(root / rel, sets))
+        out[label] = {"scenario": rel, "set": sets, "seed": result.manifest["seed"],
+                      "regime": result.regime.name,
+                      "output_sha256": result.manifest["output_sha256"]}
+        if progress:
+            progress("pinning outputs", i + 1, len(runs))
+    return out
 
 
 def refresh_results(replicates: int | None = None,
                     progress: Callable[[str, int, int], None] | None = None,
                     path: Path = RESULTS) -> dict[str, Any]:
-    """Re-run validation of the dated scenarios and ablation of the Q&A one; write the file."""
+    """Re-run validation of the dated scenarios, ablation of the Q&A one and the pinned
+    runs; write the file."""
     from ecosim.experiments.ablate import ablate, plot
+    from ecosim.experiments.run import atomic_write
     from ecosim.experiments.validate import DEFAULT_REPLICATES, validate
-    from ecosim.run import atomic_write
-    from ecosim.scenario import load_scenario
+    from ecosim.model.scenario import load_scenario
 
-    results: dict[str, Any] = {"fingerprint": fingerprint(), "validation": {}}
+    results: dict[str, Any] = {"outputs": pin_outputs(progress=progress), "validation": {}}
     for rel in SCENARIOS:
         sc = load_scenario(ROOT / rel)
         tick = (lambda d, t, rel=rel: progress(f"validate {rel}", d, t)) if progress else None
@@ -108,28 +131,31 @@ def _num(x: Any) -> str:
 def _param_rows(keys) -> list[str]:
     rows = ["| key | default | unit | allowed | meaning |", "|---|---|---|---|---|"]
     for key in keys:
-        p = SCHEMA[key]
-        default = p.default.isoformat() if hasattr(p.default, "isoformat") else p.default
-        rows.append(f"| `{key}` | {_cell(default)} | {_cell(p.unit)} | {_cell(p.allowed())} "
-                    f"| {_cell(p.meaning)} |")
+        param = SCHEMA[key]
+        default = param.default
+        default = default.isoformat() if hasattr(default, "isoformat") else default
+        rows.append(f"| `{key}` | {_cell(default)} | {_cell(param.unit)} | "
+                    f"{_cell(param.allowed())} | {_cell(param.meaning)} |")
     return rows
 
 
 def render(results: dict[str, Any] | None = None) -> str:
     """The whole document as Markdown (reads ``docs/results.json`` when not given)."""
-    from ecosim import model as model_module
-    from ecosim.ai import AISubstitute
-    from ecosim.mechanisms import WEEKLY_ORDER
-    from ecosim.observables import COLUMNS
-    from ecosim.platforms import Encyclopedia, QAPlatform
-    from ecosim.population import People
-    from ecosim.targets import TARGETS
-    from ecosim.world import Topics
+    from ecosim.model import model as model_module
+    from ecosim.model.assistant import Assistant
+    from ecosim.model.flows import Flows
+    from ecosim.model.mechanisms import WEEK
+    from ecosim.model.observables import COLUMNS
+    from ecosim.model.people import People
+    from ecosim.model.platforms import DataIncome, Encyclopedia, QAPlatform
+    from ecosim.model.topics import Topics
+    from ecosim.model.world import World, build_world
+    from ecosim.stie.targets import TARGETS
 
     if results is None:
         results = load_results()
     executable = tuple(TARGETS)
-    levels = {k: REGISTRY[k].card.stie_level(executable) for k in WEEKLY_ORDER}
+    levels = {k: stie_level(REGISTRY[k].card, executable) for k in WEEK}
     out: list[str] = []
     w = out.append
     w("# ecosim: ODD + STIE description")
@@ -141,8 +167,8 @@ def render(results: dict[str, Any] | None = None) -> str:
       "each mechanism, its STIE card (Simulation, Target, Intent, Evidence). Every table is "
       "generated from the code, so it cannot drift from it.")
     w("")
-    counts = {lvl: sum(1 for v in levels.values() if v == lvl) for lvl in "STIE"}
-    w(f"**Model STIE level:** {min(levels.values(), key='STIE'.index)} (the lowest over "
+    counts = level_counts(list(levels.values()))
+    w(f"**Model STIE level:** {model_level(list(levels.values()))} (the lowest over "
       f"mechanisms); mechanisms per level: "
       + ", ".join(f"{lvl} {counts[lvl]}" for lvl in "STIE") + ".")
     w("")
@@ -180,20 +206,31 @@ def render(results: dict[str, Any] | None = None) -> str:
     w("## 2. Entities, state variables and scales")
     w("")
     w("Time step: one week. Runs start after `run.burn_in_weeks` unrecorded weeks without "
-      "the AI; the dated scenarios cover January 2019 to December 2025. People are many and "
-      "live in numpy columns; platforms and the AI are few and are Mesa agents.")
+      "the AI; the dated scenarios cover January 2019 to December 2025. The state is one "
+      "plain object, the world, that every mechanism acts on; people are many and live in "
+      "its numpy columns, platforms and AIs are few. `EcosystemModel` (a `mesa.Model`) "
+      "builds the world, runs the week's schedule and collects the record.")
     w("")
-    for title, cls in (("World: topics", Topics), ("People", People),
-                       ("Q&A platform", QAPlatform), ("Encyclopedia", Encyclopedia),
-                       ("AI substitute", AISubstitute)):
+    built = parameters_read(build_world)
+    for title, cls, reads in (("The world", World, built),
+                              ("Topics", Topics, parameters_read(Topics.__init__)),
+                              ("People", People, parameters_read(People.__init__)),
+                              ("Q&A platform", QAPlatform, ()),
+                              ("Encyclopedia", Encyclopedia, ()),
+                              ("AI assistant", Assistant, ()),
+                              ("Income from data deals", DataIncome, ()),
+                              ("This week's flows", Flows, ())):
         w(f"### {title} (`{cls.__module__}.{cls.__name__}`)")
         w("")
         w(_doc(cls))
         w("")
+        if reads:
+            w("Built from: " + ", ".join(f"`{k}`" for k in reads) + ".")
+            w("")
     groups: dict[str, list[str]] = {}
-    for key, p in SCHEMA.items():
+    for key, param in SCHEMA.items():
         if not key.startswith("mechanisms."):
-            groups.setdefault(p.group, []).append(key)
+            groups.setdefault(param.group, []).append(key)
     w("### Scenario keys (parameters)")
     w("")
     for group in sorted(groups):
@@ -205,14 +242,16 @@ def render(results: dict[str, Any] | None = None) -> str:
     # 3. Process overview
     w("## 3. Process overview and scheduling")
     w("")
-    w("Each week the AI launches if due, then the mechanisms run in this order "
-      "(`ecosim.mechanisms.WEEKLY_ORDER`); a mechanism switched off is skipped. Then the "
-      "week is recorded.")
+    w("Each week the mechanisms run in this order (`ecosim.model.mechanisms.WEEK`, the "
+      "one schedule both engines walk); a mechanism switched off is skipped. Then the week "
+      "is recorded. A mechanism acts on the world as a whole (topics, platforms, AIs) or on "
+      "each person; the reference engine runs the latter agent by agent.")
     w("")
-    for i, key in enumerate(WEEKLY_ORDER, 1):
+    for i, key in enumerate(WEEK, 1):
         card = REGISTRY[key].card
         on = "" if card.default_on else " (off by default)"
-        w(f"{i}. `{key}`{on}: {card.summary}")
+        w(f"{i}. `{key}`{on} (acts on {'each person' if card.scale == 'people' else 'the world'})"
+          f": {card.summary}")
     w("")
 
     # 4. Design concepts
@@ -222,7 +261,7 @@ def render(results: dict[str, Any] | None = None) -> str:
       "contributor funnel; contributors value their audience; training data goes stale "
       "(knowledge cutoff); model collapse from training on AI output.")
     w("- **Emergence.** Roles (lurker, occasional, core) from heterogeneous motivation; "
-      "the regime (collapse, decline, resilient, oscillation; `ecosim.regimes`) from the "
+      "the regime (collapse, decline, resilient, oscillation; `ecosim.stie.regimes`) from the "
       "interplay of the mechanisms.")
     w("- **Adaptation and learning.** Communities learn the AI's quality from experience "
       "(`ai.reputation_learning`); contributors adapt to a new audience level over "
@@ -241,7 +280,7 @@ def render(results: dict[str, Any] | None = None) -> str:
     w("- **Collectives.** Topic communities; provenance groups of contributors (core, "
       "occasional, newcomer) and data-strike groups.")
     w("- **Observation.** One row per recorded week with these columns "
-      "(`ecosim.observables.COLUMNS`):")
+      "(`ecosim.model.observables.COLUMNS`):")
     w("")
     for name, meaning in COLUMNS.items():
         w(f"  - `{name}`: {meaning}")
@@ -276,7 +315,7 @@ def render(results: dict[str, Any] | None = None) -> str:
     # 7. Submodels
     w("## 7. Submodels (one STIE card per mechanism)")
     w("")
-    for key in WEEKLY_ORDER:
+    for key in WEEK:
         mech = REGISTRY[key]
         card = mech.card
         w(f"### `{key}` (STIE level {levels[key]})")
@@ -284,18 +323,21 @@ def render(results: dict[str, Any] | None = None) -> str:
         w(f"*{card.summary}*")
         w("")
         w(f"- **Intent:** {card.intent}")
-        w(f"- **Family:** `ecosim.mechanisms.{card.family}`; switch `{card.switch}` "
-          f"(default {'on' if card.default_on else 'off'}).")
+        w(f"- **Family:** `ecosim.model.mechanisms.{card.family}`; switch `{card.switch}` "
+          f"(default {'on' if card.default_on else 'off'}); acts on "
+          f"{'each person' if card.scale == 'people' else 'the world'}.")
+        if card.ablation:
+            w(f"- **Not ablated:** {card.ablation}.")
         served = [f"{t}{'' if t in executable else ' (no executable check)'}"
                   for t in card.targets]
         w(f"- **Targets:** {', '.join(served) or 'none yet'}")
-        doc = _doc(mech.fn)
+        doc = _doc(card.fn)
         if doc:
             w(f"- **How it works:** {doc.replace(chr(10), ' ')}")
         w("- **Evidence:**")
         for c in card.evidence:
             form = ", form only" if c.form_only else ""
-            w(f"  - {c.key} (tier {c.tier}{form}): {c.use}")
+            w(f"  - {c.key} (tier {tier(c)}{form}): {c.use}")
         if card.assumptions:
             w("- **Assumptions:**")
             for a in card.assumptions:
@@ -303,11 +345,13 @@ def render(results: dict[str, Any] | None = None) -> str:
         w("")
         keys = [k for k in card.parameters if not k.startswith("mechanisms.")]
         if keys:
+            w("Parameters it reads (read off its code):")
+            w("")
             out.extend(_param_rows(keys))
             w("")
 
     # Verification: docking of the two engines
-    from ecosim import reference
+    from ecosim.model import reference
 
     w("## Verification: docking the fast engine with a classic-Mesa reference")
     w("")
@@ -320,7 +364,7 @@ def render(results: dict[str, Any] | None = None) -> str:
       "t-test must not reject equal means at p < 0.01/4 (Bonferroni), the means must differ "
       "by less than 15% of the fast engine's mean, and at least half of the reference runs "
       "must end in the fast engine's most common regime. The per-person rules both engines "
-      "call are the `@rule` functions in `ecosim/mechanisms/` "
+      "call are the `@rule` functions of `ecosim/model/` "
       f"({', '.join(f'`{name}`' for name in sorted(RULES))}).")
     w("")
     return "\n".join(out).rstrip() + "\n"
@@ -334,9 +378,18 @@ def _results_section(out: list[str], results: dict[str, Any] | None) -> None:
         w("No results file yet: run `ecosim docs --refresh`.")
         w("")
         return
-    if results.get("fingerprint") != fingerprint():
-        w(f"**Stale:** these results were computed from other model code (fingerprint "
-          f"{results.get('fingerprint')}, now {fingerprint()}); run `ecosim docs --refresh`.")
+    pins = results.get("outputs", {})
+    if pins:
+        w(f"These results were computed from a model whose output the tests pin: the "
+          f"{len(pins)} runs below give these output hashes, and `tests/test_docs.py` runs "
+          "them again. A change of the model's output fails that test until `ecosim docs "
+          "--refresh` recomputes everything here.")
+        w("")
+        w("| pinned run | seed | regime | output_sha256 (first 16) |")
+        w("|---|---|---|---|")
+        for label, pin in pins.items():
+            w(f"| {_cell(label)} | {pin['seed']} | {pin['regime']} | "
+              f"`{pin['output_sha256'][:16]}` |")
         w("")
     for rel, v in results.get("validation", {}).items():
         w(f"**{rel}** ({v['replicates']} paired replicates of {v['population']:,} people; "

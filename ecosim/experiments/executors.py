@@ -20,7 +20,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from ecosim.schema import ScenarioError
+from ecosim.model.params import ScenarioError
 
 BACKENDS = ("local", "dask", "inline")
 """``local``: a process pool on this machine; ``dask``: dask.distributed (a LocalCluster,

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ecosim.schema import SCHEMA, ScenarioError
+from ecosim.model.params import SCHEMA, ScenarioError
 
 METRICS = {
     "final_ai_quality": "AI answer quality (last year)",
@@ -34,8 +34,6 @@ def write_preset(scenario: Path, folder: Path, *, group: str, topics: str, actio
     output folder gets a copy once the sweep has started (the sweep refuses to start in a
     folder that holds anything but its own results).
     """
-    import ecosim.run  # noqa: F401  (declares every scenario key: the model's modules load)
-
     if group == "none":
         choices = [c for c in SCHEMA["leverage.a.group"].choices or () if c != "none"]
         raise ScenarioError(f"--group 'none': no group would act; expected one of "

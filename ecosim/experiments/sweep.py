@@ -19,7 +19,7 @@ moment (even SIGKILL) leaves whole files only; the runs it lost are simply missi
 next start runs them. Runs are read back deduplicated by ``run_id`` (the latest row wins),
 so a kill between writing ``runs.parquet`` and removing the parts duplicates nothing.
 
-The sweep meets the model only through :func:`ecosim.run.run_scenario` and its tables.
+The sweep meets the model only through :func:`ecosim.experiments.run.run_scenario` and its tables.
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ import pandas as pd
 
 from ecosim.experiments.designs import Sweep, run_id
 from ecosim.experiments.executors import open_executor
-from ecosim.run import RunResult, _version, atomic_write, run_scenario
-from ecosim.scenario import Scenario
-from ecosim.schema import ScenarioError
+from ecosim.experiments.run import RunResult, _version, atomic_write, run_scenario
+from ecosim.model.params import ScenarioError
+from ecosim.model.scenario import Scenario
 
 OUTCOMES = ("final_contributor_ratio", "questions_ratio", "visits_ratio",
             "contributions_ratio", "final_ai_quality", "ai_share", "coverage_qa",
@@ -276,7 +276,7 @@ class SweepFolder:
             return
         self.parts.mkdir(exist_ok=True)
         if not self._next:
-            existing = [int(p.stem.split("-")[1]) for p in self.part_files()]
+            existing = [int(part.stem.split("-")[1]) for part in self.part_files()]
             self._next = max(existing, default=0) + 1
         name = f"part-{self._next:06d}.parquet"
         self._next += 1

@@ -5,7 +5,7 @@ counterfactual without the AI, and for model collapse the replace and accumulate
 all with the same seed: common random numbers, so the arms differ only where the AI (or the
 training regime) makes them differ. Each target is measured per replicate; the report gives
 the mean, a 90% t-interval over replicates and pass/fail of the mean against the accepted
-range (:mod:`ecosim.targets`).
+range (:mod:`ecosim.stie.targets`).
 
 Seeds: replicate ``r`` uses ``SeedSequence(run.seed).spawn(n)[r]``, as sweeps do.
 """
@@ -22,9 +22,9 @@ import pandas as pd
 from scipy import stats
 
 from ecosim.experiments.designs import replicate_seeds
-from ecosim.run import run_scenario
-from ecosim.scenario import Scenario
-from ecosim.targets import ARMS, Target, applicable
+from ecosim.experiments.run import run_scenario
+from ecosim.model.scenario import Scenario
+from ecosim.stie.targets import ARMS, Target, applicable
 
 DEFAULT_REPLICATES = 8
 DEFAULT_POPULATION = 5000
@@ -37,14 +37,14 @@ Progress = Callable[[int, int], None]
 
 def scenario_name(scenario: Scenario) -> str:
     """The name targets match against: ``meta.name``, else the file's stem."""
-    name = scenario.params["meta.name"]
+    name = scenario.params.meta.name
     return name or Path(str(scenario.source)).stem
 
 
 def validation_scenario(scenario: Scenario, population: int | None = DEFAULT_POPULATION
                         ) -> Scenario:
     """The scenario with its population capped at ``population`` (None: as written)."""
-    size = scenario.params["population.size"]
+    size = scenario.params.population.size
     if population is not None and size > population:
         return scenario.with_values({"population.size": population}, "validation")
     return scenario
@@ -56,7 +56,7 @@ def shorten(scenario: Scenario, targets: Sequence[Target]) -> Scenario:
     if not horizons or any(h is None for h in horizons):
         return scenario
     p = scenario.params
-    weeks = min(p["run.weeks"], p["ai.launch_week"] + max(horizons) + 1)
+    weeks = min(p.run.weeks, p.ai.launch_week + max(horizons) + 1)
     return scenario.with_values({"run.weeks": weeks}, "validation")
 
 
@@ -199,8 +199,8 @@ def validate(scenario: Scenario, *, replicates: int = DEFAULT_REPLICATES,
     name = scenario_name(scenario)
     targets = applicable(name) if targets is None else list(targets)
     sc = shorten(validation_scenario(scenario, population), targets)
-    seeds = replicate_seeds(sc.params["run.seed"], replicates)
+    seeds = replicate_seeds(sc.params.run.seed, replicates)
     arms = [a for a in ARMS if any(a in t.arms for t in targets)]
     reps = run_arms(sc, arms, seeds, progress)
-    return Validation(str(scenario.source), name, seeds, sc.params["population.size"],
+    return Validation(str(scenario.source), name, seeds, sc.params.population.size,
                       evaluate(targets, reps, sc.params))

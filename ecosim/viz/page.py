@@ -25,13 +25,13 @@ import reacton.core
 import solara
 import solara.lab
 
-from ecosim.lesson import Try
+from ecosim.viz.lesson import Try
 from ecosim.viz.panels import Downloads, RegimeBadge, StiePanel
 from ecosim.viz.params import MechanismSwitches, ParameterPanel
 from ecosim.viz.plots import LivePlots
 from ecosim.viz.regime_map import DEFAULT_FOLDER, RegimeMap
-from ecosim.viz.tour import Lesson
 from ecosim.viz.session import DEFAULT_PRESET, Simulation, Snapshot, preset_values, presets
+from ecosim.viz.tour import Lesson
 
 TABS = ("Live plots", "Lesson", "Regime map", "STIE cards")
 
@@ -164,7 +164,7 @@ def Dashboard(scenario_dir: str | Path = "scenarios",
         sim = holder["sim"]
         if sim is None:
             return
-        advance(sim, sim.params["run.weeks"])
+        advance(sim, sim.params.run.weeks)
         publish(sim)
 
     jumping = solara.lab.use_task(run_to_end, dependencies=None)

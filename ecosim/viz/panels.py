@@ -10,9 +10,10 @@ from typing import Any
 import solara
 
 from ecosim.experiments.analysis import REGIME_COLOURS
-from ecosim.registry import REGISTRY, card_record
-from ecosim.schema import Params
-from ecosim.targets import TARGETS
+from ecosim.model.params import Params
+from ecosim.model.schedule import REGISTRY
+from ecosim.stie.cards import card_record
+from ecosim.stie.targets import TARGETS
 from ecosim.viz.session import Snapshot
 
 TIER_COLORS = {"A": "#2e7d32", "B": "#f9a825", "C": "#9e9e9e"}
@@ -22,16 +23,16 @@ LEVEL_MEANING = {"S": "simulated only", "T": "serves an executable target",
 
 @solara.component
 def RegimeBadge(snapshot: Snapshot | None):
-    """The classification of the run so far and why (``ecosim.regimes.classify``)."""
+    """The classification of the run so far and why (``ecosim.stie.regimes.classify``)."""
     if snapshot is None or snapshot.regime is None:
         solara.Text("Regime: no weeks recorded yet - press Step or Play.",
                     classes=["ecosim-regime"])
         return
     regime = snapshot.regime
-    launch = snapshot.params["ai.launch_week"]
+    launch = snapshot.params.ai.launch_week
     so_far = "" if not snapshot.running else f" (so far, week {snapshot.week} of {snapshot.weeks})"
     caveat = (" - before the AI's launch, this only compares the start with the end."
-              if snapshot.week <= launch and snapshot.params["ai.enabled"] else "")
+              if snapshot.week <= launch and snapshot.params.ai.enabled else "")
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"},
                     classes=["ecosim-regime"]):
         solara.v.Chip(children=[regime.name], color=REGIME_COLOURS.get(regime.name, "grey"),
@@ -47,8 +48,8 @@ def validate_current(scenario_values: dict[str, Any], source: str,
         ImportError: When the validation code does not exist yet.
     """
     from ecosim.experiments.validate import validate
-    from ecosim.scenario import Scenario
-    from ecosim.schema import defaults
+    from ecosim.model.params import defaults
+    from ecosim.model.scenario import Scenario
 
     scenario = Scenario(defaults().with_values(scenario_values, "dashboard"), source)
     return validate(scenario, replicates=replicates).record()
@@ -157,7 +158,7 @@ def Downloads(snapshot: Snapshot | None, manifest: Callable[[], dict[str, Any]])
         lambda: json.dumps(latest.current[1](), indent=2) + "\n"), [])
     if snapshot is None:
         return
-    name = snapshot.params["meta.name"] or "run"
+    name = snapshot.params.meta.name or "run"
     stem = f"ecosim_{name}_seed{snapshot.params['run.seed']}_week{snapshot.week}"
     with solara.Row(style={"flex-wrap": "wrap"}):
         solara.FileDownload(csv, filename=f"{stem}.csv",

@@ -1,7 +1,7 @@
-"""Parameter controls generated from :data:`ecosim.schema.SCHEMA`.
+"""Parameter controls generated from :data:`ecosim.model.params.SCHEMA`.
 
 Nothing about a key is written here: the label, unit, help line and range of every slider
-come from its :class:`~ecosim.schema.Param`. Two display choices are made here, for
+come from its :class:`~ecosim.model.params.Param`. Two display choices are made here, for
 interactivity only: numbers whose range spans three decades or more get a logarithmic
 slider (otherwise the low end is unreachable), and a few keys are capped below their
 schema maximum so that one click cannot start a run of hours (:data:`INTERACTIVE_MAX`).
@@ -15,8 +15,8 @@ from typing import Any
 
 import solara
 
-from ecosim.registry import REGISTRY
-from ecosim.schema import SCHEMA, Param
+from ecosim.model.params import SCHEMA, Param
+from ecosim.model.schedule import REGISTRY
 
 GROUPS = ("people", "platforms", "ai", "interventions", "world", "run")
 """Entities the sliders are grouped by (``Param.group``), in display order."""

@@ -145,7 +145,7 @@ def _retrain_weeks(snap: Snapshot) -> tuple[int, ...]:
     if not len(ts) or "ai_retrained" not in ts:
         return ()
     weeks = ts["week"].to_numpy()[ts["ai_retrained"].to_numpy() == 1]
-    launch = snap.params["ai.launch_week"]
+    launch = snap.params.ai.launch_week
     return tuple(int(w) for w in weeks if w != launch)
 
 
@@ -182,7 +182,7 @@ class LivePanel:
 
     def _build(self, snap: Snapshot) -> None:
         p = snap.params
-        launch = (p["ai.launch_week"] if p["ai.enabled"] and p["ai.launch_week"] < snap.weeks
+        launch = (p.ai.launch_week if p.ai.enabled and p.ai.launch_week < snap.weeks
                   else None)
         with_cf = snap.counterfactual is not None
         layout = (snap.weeks, launch, with_cf)

@@ -19,9 +19,9 @@ import solara
 
 from ecosim.experiments.analysis import REGIME_COLOURS
 from ecosim.experiments.sweep import SweepFolder, load_runs
-from ecosim.regimes import REGIMES
-from ecosim.scenario import flatten
-from ecosim.schema import SCHEMA
+from ecosim.model.params import SCHEMA
+from ecosim.model.scenario import flatten
+from ecosim.stie.regimes import REGIMES
 
 DEFAULT_FOLDER = Path("data/regime_map")
 MAKE_IT = "ecosim sweep scenarios/sweeps/regime_map.toml --out data/regime_map"

@@ -16,11 +16,11 @@ from typing import Any
 
 import pandas as pd
 
-from ecosim.model import EcosystemModel
-from ecosim.regimes import Regime, classify
-from ecosim.run import run_manifest, timeseries
-from ecosim.scenario import Scenario, load_scenario
-from ecosim.schema import Params, defaults
+from ecosim.experiments.run import run_manifest, timeseries
+from ecosim.model.model import EcosystemModel
+from ecosim.model.params import Params, defaults
+from ecosim.model.scenario import Scenario, load_scenario
+from ecosim.stie.regimes import Regime, classify
 
 DEFAULT_PRESET = "baseline"
 
@@ -78,7 +78,7 @@ class Simulation:
         scenario = Scenario(defaults().with_values(values, "dashboard"), source)
         self.model = EcosystemModel(scenario)
         self.twin = None
-        if counterfactual and scenario.params["ai.enabled"]:
+        if counterfactual and scenario.params.ai.enabled:
             # Each mechanism has its own random stream, so the twin shares every draw that
             # does not involve the AI: the gap between the two is the AI's effect.
             self.twin = EcosystemModel(scenario.with_values({"ai.enabled": False}))
@@ -112,7 +112,7 @@ class Simulation:
 
     def run_to_end(self) -> int:
         """Step until the last week."""
-        return self.step(self.params["run.weeks"])
+        return self.step(self.params.run.weeks)
 
     def snapshot(self) -> Snapshot:
         """Copy the current tables (under the lock) and classify the run so far."""
@@ -121,7 +121,7 @@ class Simulation:
             cf = timeseries(self.twin) if self.twin is not None else None
             week, running = self.model.week, self.model.running
         regime = classify(ts, self.params) if len(ts) else None
-        return Snapshot(week, self.params["run.weeks"], ts, cf, regime, self.params, running)
+        return Snapshot(week, self.params.run.weeks, ts, cf, regime, self.params, running)
 
     def mean_step_ms(self) -> float:
         """Mean cost of a stepped week (both models) over the recent steps, in ms."""

@@ -1,4 +1,4 @@
-"""The Lesson tab: the five steps of the hypothesis, rendered from :mod:`ecosim.lesson`."""
+"""The Lesson tab: the five steps of the hypothesis, rendered from :mod:`ecosim.viz.lesson`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import solara
 
-from ecosim import lesson
-from ecosim.lesson import Try
+from ecosim.viz import lesson
+from ecosim.viz.lesson import Try
 
 
 def _fmt_settings(t: Try) -> str:
@@ -23,7 +23,7 @@ def Lesson(on_try: Callable[[Try], None]):
     """NetLogo-style Info: what is it, how it works, and per step things to notice and try.
 
     Args:
-        on_try: Called with a :class:`~ecosim.lesson.Try` when its button is clicked; the
+        on_try: Called with a :class:`~ecosim.viz.lesson.Try` when its button is clicked; the
             page loads its scenario and settings and resets the model.
     """
     step = solara.use_reactive(0)

@@ -2,8 +2,9 @@
 
 STIE cards and target checks cite evidence by key. This module holds each key's reliability
 tier and a short source; the figures themselves are in ``docs/evidence.md`` (a copy of the
-workspace's shared/EVIDENCE.md), which ``tests/test_registry.py`` checks this index against. Tier A: read in the primary source. B: secondary coverage only. C: unreviewed
-working paper, a plausibility check and never a target.
+workspace's shared/EVIDENCE.md), which ``tests/test_registry.py`` checks this index against.
+Tier A: read in the primary source. B: secondary coverage only. C: unreviewed working paper,
+a plausibility check and never a target.
 """
 
 from __future__ import annotations
@@ -91,5 +92,12 @@ EVIDENCE: dict[str, Source] = dict(
            "a second collective cuts efficacy by up to 75%"),
         _s("E-determinism", "B", "Thinking Machines Lab, Sep 2025",
            "1,000 runs gave 80 distinct completions"),
+        _s("E-so-ban", "B", "Meta Stack Overflow policy post, Dec 2022",
+           "temporary ban of ChatGPT-generated answers from 5 December 2022"),
+        _s("E-complexity", "C", "student project, 'Overflow Under-Flowed' (2025)",
+           "scripting-language questions -39.5%; remaining questions more complex"),
+        _s("E-releases", "A", "the vendors' release announcements",
+           "ChatGPT 30 Nov 2022; GPT-4 14 Mar 2023; GPT-4o 13 May 2024; "
+           "Claude 3.5 Sonnet 20 Jun 2024"),
     ]
 )

@@ -10,7 +10,7 @@ taken from the evidence (docs/evidence.md, keys ``T-...``). Most targets compare
   frequent retraining, training on replaced or on accumulated data (model collapse).
 
 A target's ``measure`` is a pure function of one replicate's time series per arm (pandas
-tables with the columns of :mod:`ecosim.observables`) and of the parameters; it returns a
+tables with the columns of :mod:`ecosim.model.observables`) and of the parameters; it returns a
 dict of named quantities, among them ``"value"``. Over replicates each quantity is averaged;
 the target passes when the mean value lies in ``[low, high]`` and every extra
 :class:`Check` holds on its own mean. Because ``measure`` only reads tables, every target
@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ecosim.evidence import EVIDENCE
-from ecosim.schema import Params
+from ecosim.model.params import Params
+from ecosim.stie.evidence import EVIDENCE
 
 Runs = Mapping[str, pd.DataFrame]
 """One replicate's time series by arm name."""
@@ -155,7 +155,7 @@ def _ratio(a: float, b: float) -> float:
 
 def so_gap(runs: Runs, p: Params) -> dict[str, float]:
     """New questions 20-30 weeks after launch against the counterfactual."""
-    launch = p["ai.launch_week"]
+    launch = p.ai.launch_week
     value = gap(runs, "questions", launch + 20, launch + 30)
     early = gap(runs, "questions", launch, launch + 8)
     return {"value": value, "early_gap": early, "growth": value - early}
@@ -163,14 +163,14 @@ def so_gap(runs: Runs, p: Params) -> dict[str, float]:
 
 def so_visits(runs: Runs, p: Params) -> dict[str, float]:
     """Q&A visits 13-21 weeks after launch (about late March 2023) against the counterfactual."""
-    launch = p["ai.launch_week"]
+    launch = p.ai.launch_week
     return {"value": gap(runs, "visits_qa", launch + 13, launch + 21),
             "questions_gap": gap(runs, "questions", launch + 13, launch + 21)}
 
 
 def traffic_lt_posts(runs: Runs, p: Params) -> dict[str, float]:
     """First-year fall of visits as a share of the first-year fall of questions."""
-    launch = p["ai.launch_week"]
+    launch = p.ai.launch_week
     visits = gap(runs, "visits_qa", launch, launch + 52)
     questions = gap(runs, "questions", launch, launch + 52)
     return {"value": _ratio(visits, questions), "visits_gap": visits,
@@ -179,7 +179,7 @@ def traffic_lt_posts(runs: Runs, p: Params) -> dict[str, float]:
 
 def popular_topics(runs: Runs, p: Params) -> dict[str, float]:
     """Gap of the popular tenth of topics minus the gap of the other topics (first year)."""
-    launch = p["ai.launch_week"]
+    launch = p.ai.launch_week
     tables = {}
     for arm in ("ai", "no_ai"):
         ts = runs[arm]
@@ -192,7 +192,7 @@ def popular_topics(runs: Runs, p: Params) -> dict[str, float]:
 
 def no_quality_drop(runs: Runs, p: Params) -> dict[str, float]:
     """Answered share of remaining questions, AI minus counterfactual, first year."""
-    launch = p["ai.launch_week"]
+    launch = p.ai.launch_week
     a = window_mean(runs["ai"], "answered_share", launch, launch + 52)
     b = window_mean(runs["no_ai"], "answered_share", launch, launch + 52)
     return {"value": a - b}
@@ -235,7 +235,7 @@ def core_stable(runs: Runs, p: Params) -> dict[str, float]:
 
 def replace_vs_accumulate(runs: Runs, p: Params) -> dict[str, float]:
     """Growth of the inherited collapse error in the second half of the AI's life."""
-    launch = p["ai.launch_week"]
+    launch = p.ai.launch_week
     out = {}
     for arm in ("replace", "accumulate"):
         ts = runs[arm]

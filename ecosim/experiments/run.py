@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecosim.model import EcosystemModel
-from ecosim.regimes import Regime, classify
-from ecosim.scenario import Scenario
+from ecosim.model.model import EcosystemModel
+from ecosim.model.scenario import Scenario
+from ecosim.stie.regimes import Regime, classify
 
 DEPENDENCIES = ("mesa", "numpy", "pandas", "pyarrow", "networkx", "scipy")
 
@@ -34,8 +34,8 @@ class RunResult:
     """The output of one run.
 
     Attributes:
-        timeseries: One row per recorded week (columns in ``ecosim.observables.COLUMNS``
-            plus ``date``).
+        timeseries: One row per recorded week (columns in
+            ``ecosim.model.observables.COLUMNS`` plus ``date``).
         manifest: Seed, resolved parameters, regime, versions and ``output_sha256``.
         regime: The classification of the run.
         model: The model at the end of the run.
@@ -62,11 +62,11 @@ def run_scenario(
         progress: Called as ``progress(done_weeks, total_weeks)`` after each week.
         engine: "fast" (vectorised, the default) or "reference" (one Mesa agent per person).
     """
-    from ecosim.reference import ENGINES
+    from ecosim.model.reference import ENGINES
 
     started = time.perf_counter()
     model = ENGINES[engine](scenario, seed=seed)
-    total = model.p["run.weeks"]
+    total = model.p.run.weeks
     while model.running:
         model.step()
         if progress:
@@ -82,7 +82,7 @@ def run_manifest(model: EcosystemModel, ts: pd.DataFrame, regime: Regime | None)
     """What ``manifest.json`` says of a run: seed, scenario, every parameter, regime, the
     output hash and the versions. Callers add how the run was made (engine, time, source)."""
     return {
-        "seed": model.p["run.seed"],
+        "seed": model.p.run.seed,
         "scenario": model.scenario_source,
         "parameters": model.p.nested(),
         "regime": regime.name if regime else None,
@@ -100,7 +100,7 @@ def timeseries(model: EcosystemModel) -> pd.DataFrame:
     """The model's recorded weeks as a table, with calendar dates."""
     df = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     df["week"] = df["week"].astype(np.int64)
-    start = model.p["run.start_date"]
+    start = model.p.run.start_date
     df.insert(1, "date", [(start + dt.timedelta(weeks=int(w))).isoformat() for w in df["week"]])
     return df
 

@@ -1,8 +1,8 @@
-"""What the model records each week, and the week's scratch flows.
+"""What the model records each week: one row of the time series from the world state.
 
-:class:`Flows` holds the week's per-topic quantities that mechanisms pass along (needs,
-look-ups, questions, AI answers, ...). :func:`weekly_record` turns the model's state into
-one row of the time series; :data:`Flows.COLUMNS` lists the columns and their meanings.
+:data:`COLUMNS` lists the columns and their meanings. :func:`weekly_record` only reads: the
+quantities of the week come from the flows and the state the mechanisms wrote, and derived
+ones from the entities (``People.roles``, ``Assistant.quality``).
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ecosim.mechanisms.contribution import effort
-from ecosim.platforms import GROUPS, SYNTHETIC
+from ecosim.model.params import Params
+from ecosim.model.platforms import GROUPS, SYNTHETIC
+from ecosim.model.world import QA, WIKI
 
 if TYPE_CHECKING:
-    from ecosim.model import EcosystemModel
+    from ecosim.model.world import World
 
 COLUMNS: dict[str, str] = {
     "week": "week number (0 = first recorded week)",
@@ -68,101 +69,62 @@ COLUMNS: dict[str, str] = {
 }
 
 
-class Flows:
-    """The week's per-topic flows, reset at the start of every week.
-
-    Cell arrays are indexed (topic, AI user 0/1, platform 0 encyclopedia / 1 Q&A).
-    """
-
-    COLUMNS = tuple(COLUMNS)
-
-    def __init__(self, topics: int):
-        self.k = topics
-        self.reset()
-
-    def reset(self) -> None:
-        """Clear the flows for a new week."""
-        k = self.k
-        self.needs = np.zeros((k, 2, 2), dtype=np.int64)
-        self.lookups = np.zeros((k, 2, 2), dtype=np.int64)
-        self.ai_answers = np.zeros((k, 2), dtype=np.int64)
-        self.clicks = np.zeros((k, 2), dtype=np.int64)
-        self.ai_ask_prob = np.zeros(k)
-        self.public_answers = np.zeros((k, 2), dtype=np.int64)
-        self.public_pick = np.zeros(k)
-        self.ai_reputation = np.zeros(k)
-        self.questions = np.zeros((k, 2), dtype=np.int64)
-        self.effort_factor = np.ones((k, 2))
-        self.need_rate_cell: np.ndarray | None = None
-        self.recruits = np.zeros(0, dtype=np.int64)
-        self.rejected = 0
-        self.departures = 0
-        self.new_adopters = 0
-        self.renewed_topics = 0
-
-    def clicks_by_cell(self) -> np.ndarray:
-        """Followed links as (topic, AI user, platform): all clicks come from AI users."""
-        out = np.zeros((self.k, 2, 2), dtype=np.int64)
-        out[:, 1, :] = self.clicks
-        return out
-
-
-def weekly_record(model: EcosystemModel) -> dict[str, float]:
-    """One row of the time series from the model's state at the end of a week."""
-    people, qa, wiki, ai, week = model.people, model.qa, model.wiki, model.ai, model.flows
-    w = model.community_share / model.community_share.sum()
-    k = model.topics.count
+def weekly_record(world: World, p: Params) -> dict[str, float]:
+    """One row of the time series from the world state at the end of a week."""
+    people, qa, wiki, ai, flows = world.people, world.qa, world.wiki, world.ai, world.flows
+    share = people.community_share
+    w = share / share.sum()
+    k = world.topics.count
+    roles = people.roles(flows.effort_factor, p.contributors.newcomer_weeks,
+                         p.contributors.core_threshold)
     who = np.flatnonzero(people.contributor)
-    topic = people.topic[who]
-    potential = effort(people.motivation[who],
-                       week.effort_factor[topic, people.home_qa[who].astype(np.intp)],
-                       people.audience_sensitivity[who])
-    roles = np.bincount(model.group_of(who, potential), minlength=3)
-    per_topic = np.bincount(topic, minlength=k)
-    cohesive = model.people.cohesion >= np.median(model.people.cohesion)
+    per_topic = np.bincount(people.topic[who], minlength=k)
+    cohesive = people.cohesion >= np.median(people.cohesion)
     realized = people.effort[who]
     top1 = 0.0
     if len(realized) and realized.sum() > 0:
         n_top = max(1, len(realized) // 100)
         top1 = float(np.partition(realized, -n_top)[-n_top:].sum() / realized.sum())
-    needs = week.needs.sum()
+    needs = flows.needs.sum()
+    visits = flows.visits()
     content = qa.content.sum() + wiki.content.sum()
     keep = 1.0 - ai.withheld
     available = (qa.content * keep).sum() + (wiki.content * keep).sum()
+    quality = ai.quality(world.week, world.topics)
 
     def synthetic_share(platform):
         total = platform.content.sum()
         return float(platform.content[:, SYNTHETIC].sum() / total) if total > 0 else 0.0
 
     row = {
-        "week": model.week,
+        "week": world.week,
         "questions": float(qa.questions.sum()),
-        "questions_popular": float(qa.questions[model.topics.popular].sum()),
+        "questions_popular": float(qa.questions[world.topics.popular].sum()),
         "answers": float(qa.answers.sum()),
         "edits": float(wiki.contributions.sum()),
         "contributions": float(qa.contributions.sum() + wiki.contributions.sum()),
-        "visits_qa": float(qa.visits.sum()),
-        "visits_wiki": float(wiki.visits.sum()),
+        "visits_qa": float(visits[:, QA].sum()),
+        "visits_wiki": float(visits[:, WIKI].sum()),
         "active_contributors": float(len(who)),
         "core_contributors": float(roles[0]),
         "occasional_contributors": float(roles[1]),
         "newcomer_contributors": float(roles[2]),
         "contributors_cohesive": float(per_topic[cohesive].sum()),
         "contributors_sparse": float(per_topic[~cohesive].sum()),
-        "newcomers": float(len(week.recruits) - week.rejected),
-        "rejected_newcomers": float(week.rejected),
-        "departures": float(week.departures),
+        "newcomers": float(len(flows.recruits) - flows.rejected),
+        "rejected_newcomers": float(flows.rejected),
+        "departures": float(flows.departures),
         "ever_contributed_share": float(people.ever_contributed.mean()),
         "top1_share": top1,
-        "ai_share": float(week.ai_answers.sum() / needs) if needs else 0.0,
-        "ai_quality": float(ai.quality.mean()),
-        "ai_quality_served": float(ai.quality @ w),
-        "ai_reputation": float(week.ai_reputation @ w),
-        "public_ai_share": float(week.public_answers.sum() / needs) if needs else 0.0,
-        "public_ai_quality": float(model.public_ai.quality.mean()),
+        "ai_share": float(flows.ai_answers.sum() / needs) if needs else 0.0,
+        "ai_quality": float(quality.mean()),
+        "ai_quality_served": float(quality @ w),
+        "ai_reputation": float(flows.ai_reputation @ w),
+        "public_ai_share": float(flows.public_answers.sum() / needs) if needs else 0.0,
+        "public_ai_quality": float(world.public_ai.quality(world.week, world.topics).mean()),
         "ai_adopters": float(people.adopter.mean()),
         "ai_generation": float(ai.generation),
-        "ai_retrained": float(ai.launched and ai.trained_week == model.week),
+        "ai_retrained": float(ai.launched and ai.trained_week == world.week),
         "collapse_error": float(ai.collapse_error),
         "coverage_qa": float(qa.coverage @ w),
         "coverage_wiki": float(wiki.coverage @ w),
@@ -174,10 +136,10 @@ def weekly_record(model: EcosystemModel) -> dict[str, float]:
         "withheld_share": float(1.0 - available / content) if content > 0 else 0.0,
         "training_synthetic_share": float(ai.training_synthetic_share),
         "synthetic_posts": float(qa.synthetic_posts.sum() + wiki.synthetic_posts.sum()),
-        "new_adopters": float(week.new_adopters),
-        "renewed_topics": float(week.renewed_topics),
-        "data_income": float(model.data_income_spent),
-        "newcomer_support": float(model.newcomer_support),
+        "new_adopters": float(flows.new_adopters),
+        "renewed_topics": float(flows.renewed_topics),
+        "data_income": float(world.data_income.spent),
+        "newcomer_support": float(world.data_income.newcomer_support),
     }
     for i, name in enumerate(GROUPS):
         row[f"provenance_{name}"] = float(ai.provenance[i])

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ecosim.platforms import GROUPS, SYNTHETIC
-from ecosim.registry import Cite, mechanism
-from ecosim.schema import Param, Params, declare
+from ecosim.model.params import Param, Params, Section, declare
+from ecosim.model.platforms import GROUPS, SYNTHETIC
+from ecosim.model.schedule import Cite, mechanism
 
 if TYPE_CHECKING:
-    from ecosim.model import EcosystemModel
-    from ecosim.world import Topics
+    from ecosim.model.topics import Topics
+    from ecosim.model.world import World
 
 COLLECTIVES = ("a", "b")
 
@@ -86,31 +86,36 @@ def _topic_mask(choice: str, topics: Topics) -> np.ndarray:
               Cite("E-data-value", "a concave data-value curve limits what a small strike "
                    "can do")],
     targets=[],
-    parameters=[f"leverage.{c}.{k}" for c in COLLECTIVES
-                for k in ("group", "fraction", "topics", "action", "start_week", "end_week")],
     assumptions=["A collective controls the given share of its group's content on every "
                  "chosen topic; content belongs to the group its author was in when writing.",
                  "Collectives overlap at random: their shares combine as independent events."],
 )
-def data_leverage(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+def data_leverage(world: World, p: Params, rng: np.random.Generator) -> None:
     """Set this week's withheld (commercial AI) and redirected (public AI) shares."""
     human = SYNTHETIC
-    keep_com = np.ones((model.topics.count, human))
-    keep_pub = np.ones((model.topics.count, human))
-    for c in COLLECTIVES:
-        group = p[f"leverage.{c}.group"]
-        if group == "none" or not (p[f"leverage.{c}.start_week"] <= model.week
-                                   < p[f"leverage.{c}.end_week"]):
+    k = world.topics.count
+    keep_com = np.ones((k, human))
+    keep_pub = np.ones((k, human))
+    for collective in (p.leverage.a, p.leverage.b):
+        share = _controlled_share(collective, world.week, world.topics)
+        if share is None:
             continue
-        share = np.zeros((model.topics.count, human))
-        cols = slice(0, human) if group == "all" else GROUPS.index(group)
-        share[_topic_mask(p[f"leverage.{c}.topics"], model.topics), cols] = p[
-            f"leverage.{c}.fraction"]
         keep_com *= 1.0 - share
-        if p[f"leverage.{c}.action"] == "redirect":
+        if collective.action == "redirect":
             keep_pub *= 1.0 - share
-    model.ai.withheld[:, :human] = 1.0 - keep_com
-    model.public_ai.redirected_in[:, :human] = 1.0 - keep_pub
+    world.ai.withheld[:, :human] = 1.0 - keep_com
+    world.public_ai.redirected_in[:, :human] = 1.0 - keep_pub
+
+
+def _controlled_share(collective: Section, week: int, topics: Topics) -> np.ndarray | None:
+    """Share of each topic's human content, by group, that one collective controls in
+    ``week`` (None while it is not acting)."""
+    if collective.group == "none" or not collective.start_week <= week < collective.end_week:
+        return None
+    share = np.zeros((topics.count, SYNTHETIC))
+    cols = slice(0, SYNTHETIC) if collective.group == "all" else GROUPS.index(collective.group)
+    share[_topic_mask(collective.topics, topics), cols] = collective.fraction
+    return share
 
 
 @mechanism(
@@ -127,24 +132,21 @@ def data_leverage(model: EcosystemModel, p: Params, rng: np.random.Generator) ->
               Cite("E-wmf-loop", "fewer visits mean fewer volunteers and donors: income "
                    "from AI use replaces part of it", form_only=True)],
     targets=[],
-    parameters=["licensing.fee", "public_ai.revenue_share", "licensing.newcomer_share",
-                "licensing.support_effect", "licensing.recognition_effect",
-                "licensing.half_budget"],
     assumptions=["Income from a training run is spent evenly over the following 26 weeks "
                  "(a budget that decays by 1/26 a week).",
                  "Effects saturate: spending s buys effect x s/(s + half_budget)."],
 )
-def licensing(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+def licensing(world: World, p: Params, rng: np.random.Generator) -> None:
     """Collect fees at training runs, spend the budget, set this week's support levels."""
-    week = model.flows
-    fees = {"ai": p["licensing.fee"], "public_ai": p["public_ai.revenue_share"]}
-    for ai in model.ais:
-        if ai.launched and ai.trained_week == model.week:
-            model.data_income_budget += fees[ai.key] * ai.training_volume
-    spend = model.data_income_budget / 26.0
-    model.data_income_budget -= spend
-    model.data_income_spent = spend
-    level = spend / (spend + p["licensing.half_budget"])
-    newcomer = p["licensing.newcomer_share"]
-    model.newcomer_support = p["licensing.support_effect"] * level * newcomer
-    week.effort_factor *= 1.0 + p["licensing.recognition_effect"] * level * (1.0 - newcomer)
+    income = world.data_income
+    fees = {"ai": p.licensing.fee, "public_ai": p.public_ai.revenue_share}
+    for ai in world.ais:
+        if ai.launched and ai.trained_week == world.week:
+            income.budget += fees[ai.key] * ai.training_volume
+    spend = income.budget / 26.0
+    income.budget -= spend
+    income.spent = spend
+    level = spend / (spend + p.licensing.half_budget)
+    newcomer = p.licensing.newcomer_share
+    income.newcomer_support = p.licensing.support_effect * level * newcomer
+    world.flows.effort_factor *= 1.0 + p.licensing.recognition_effect * level * (1.0 - newcomer)

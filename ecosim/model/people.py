@@ -14,12 +14,17 @@ sparse adjacency matrix so that a weekly diffusion step is one sparse product;
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 import numpy as np
 import scipy.sparse as sp
 
-from ecosim.schema import Param, Params, declare
-from ecosim.world import Topics
+from ecosim.model.params import Param, Params, declare
+from ecosim.model.rules import rule
+from ecosim.model.topics import Topics
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 declare(
     Param("population.size", 10_000, "people", "Number of people in the simulated world.",
@@ -39,6 +44,16 @@ declare(
           "Share of needs that are how-to questions (Q&A platform) rather than encyclopedic "
           "look-ups; also the share of contributors whose home is the Q&A platform.",
           0.0, 1.0, group="people"),
+    Param("contributors.core_threshold", 2.0, "contributions per week",
+          "Expected contributions per week from which a contributor counts as core.",
+          0.01, 1000.0, group="people"),
+    Param("contributors.newcomer_weeks", 26, "weeks",
+          "How long a new contributor counts as a newcomer (and churns faster).", 1, 520,
+          group="people"),
+    Param("contributors.intrinsic_scale", 2.0, "contributions per week",
+          "Motivation at which half of a contributor's drive is intrinsic: they feel "
+          "audience changes in proportion scale / (scale + motivation) (E-motives).",
+          0.01, 100_000.0, group="people"),
     Param("social.mean_degree", 8.0, "ties per person", "Mean number of social ties.",
           0.0, 200.0, group="people"),
     Param("social.homophily", 0.7, "share 0..1",
@@ -74,30 +89,34 @@ class People:
             near 1 for the many, near 0 for the intrinsically driven few.
         adopted_ties: Number of each person's ties who use the AI.
         cohesion: Per-topic multiplier of tie density (mean 1).
+        people_per_topic: Size of each topic's community.
+        community_share: Each topic community's share of the population (counting at least
+            one person), the unit in which platform content is measured.
     """
 
     def __init__(self, p: Params, topics: Topics, rng: np.random.Generator):
-        n = p["population.size"]
+        n = p.population.size
         k = topics.count
         self.size = n
         self.topic = rng.choice(k, size=n, p=topics.popularity).astype(np.int32)
-        sigma = p["people.needs_spread"]
+        sigma = p.people.needs_spread
         self.need_rate = (
-            p["people.needs_per_week"] * rng.lognormal(-0.5 * sigma**2, sigma, size=n)
+            p.people.needs_per_week * rng.lognormal(-0.5 * sigma**2, sigma, size=n)
         ).astype(np.float32)
         self.motivation = (
-            p["people.motivation_median"]
-            * rng.lognormal(0.0, p["people.motivation_sigma"], size=n)
+            p.people.motivation_median
+            * rng.lognormal(0.0, p.people.motivation_sigma, size=n)
         ).astype(np.float32)
-        self.home_qa = rng.random(n) < p["demand.qa_share"]
+        self.home_qa = rng.random(n) < p.demand.qa_share
         self.adopter = np.zeros(n, dtype=bool)
         # Who would ever adopt: the first ai.adoption_ceiling of people in this random order.
         self.adoption_rank = rng.random(n, dtype=np.float32)
         self.people_per_topic = np.bincount(self.topic, minlength=k).astype(np.float64)
+        self.community_share = np.maximum(self.people_per_topic, 1.0) / n
         self.cohesion, self.adj = _homophilous_network(p, self.topic, k, rng)
         self.degree = np.asarray(self.adj.sum(axis=1)).ravel().astype(np.float32)
-        home_visits = self.need_rate * np.where(self.home_qa, p["demand.qa_share"],
-                                                1.0 - p["demand.qa_share"])
+        home_visits = self.need_rate * np.where(self.home_qa, p.demand.qa_share,
+                                                1.0 - p.demand.qa_share)
         # Peers recruit peers, so each person's long-run chance depends on their ties'
         # chances: a few rounds of the fixed point settle it.
         chance = _steady_contributor_chance(p, self.motivation, home_visits, 0.0)
@@ -112,9 +131,36 @@ class People:
         self.adopted_ties = np.zeros(n, dtype=np.float32)
         # Static parts of per-person weekly quantities, computed once.
         self.need_motivation = self.motivation * self.need_rate
-        scale = p["contributors.intrinsic_scale"]
+        scale = p.contributors.intrinsic_scale
         self.audience_sensitivity = (scale / (scale + self.motivation)).astype(np.float32)
         self.home_cell = self.topic * 4 + self.home_qa.astype(np.int32)
+
+    def need_rate_by_cell(self, topics: int) -> np.ndarray:
+        """Total expected needs per week by (topic, AI user), shape (topics, 2)."""
+        cell = self.topic * 2 + self.adopter
+        return np.bincount(cell, self.need_rate, minlength=2 * topics).reshape(topics, 2)
+
+    def expected_effort(self, who: np.ndarray, effort_factor: np.ndarray) -> np.ndarray:
+        """Contributions each of ``who`` would make this week, given the week's effort
+        factor by (topic, platform) (see :func:`effort`)."""
+        factor = effort_factor[self.topic[who], self.home_qa[who].astype(np.intp)]
+        return effort(self.motivation[who], factor, self.audience_sensitivity[who])
+
+    def group_of(self, who: np.ndarray, effort: np.ndarray, newcomer_weeks: int,
+                 core_threshold: float) -> np.ndarray:
+        """Role (and provenance group) of the contributors ``who`` making ``effort``
+        contributions a week: 0 core, 1 occasional, 2 newcomer."""
+        newcomer = self.tenure[who] < newcomer_weeks
+        core = effort >= core_threshold
+        return np.where(newcomer, 2, np.where(core, 0, 1))
+
+    def roles(self, effort_factor: np.ndarray, newcomer_weeks: int,
+              core_threshold: float) -> np.ndarray:
+        """How many contributors are core, occasional and newcomers this week."""
+        who = np.flatnonzero(self.contributor)
+        expected = self.expected_effort(who, effort_factor)
+        return np.bincount(self.group_of(who, expected, newcomer_weeks, core_threshold),
+                           minlength=3)
 
     def neighbour_count(self, flags: np.ndarray) -> np.ndarray:
         """Number of each person's ties for which ``flags`` is true (one sparse product)."""
@@ -147,6 +193,8 @@ class People:
 
     def social_network(self) -> nx.Graph:
         """The social network as a networkx graph (for analysis; slow beyond ~10^5 people)."""
+        import networkx as nx
+
         graph = nx.from_scipy_sparse_array(self.adj)
         nx.set_node_attributes(graph, dict(enumerate(self.topic.tolist())), "topic")
         return graph
@@ -162,13 +210,13 @@ def _steady_contributor_chance(p: Params, motivation: np.ndarray, home_visits: n
     contributing spell is join x spell / (1 + join x spell). Starting people there means the
     burn-in only settles the details (ties, gatekeeping, coverage).
     """
-    gate = (1.0 - p["gatekeeping.revert_survival_cost"] * p["gatekeeping.harshness"]) ** p[
-        "gatekeeping.first_contributions"]
-    join = (p["contributors.recruitment_rate"] * home_visits
-            + p["contributors.peer_recruitment"] * contributor_ties) * motivation * gate
+    gate = (1.0 - p.gatekeeping.revert_survival_cost * p.gatekeeping.harshness) ** (
+        p.gatekeeping.first_contributions)
+    join = (p.contributors.recruitment_rate * home_visits
+            + p.contributors.peer_recruitment * contributor_ties) * motivation * gate
     leave = contributor_hazard(p, motivation)
-    newcomer = leave * p["contributors.newcomer_churn_multiplier"]
-    weeks = p["contributors.newcomer_weeks"]
+    newcomer = leave * p.contributors.newcomer_churn_multiplier
+    weeks = p.contributors.newcomer_weeks
     survive = np.exp(-newcomer * weeks)
     with np.errstate(divide="ignore", invalid="ignore"):  # no churn: handled below
         spell = (1.0 - survive) / newcomer + survive / leave
@@ -177,13 +225,21 @@ def _steady_contributor_chance(p: Params, motivation: np.ndarray, home_visits: n
     return np.where(leave > 0, chance, (join > 0).astype(float))
 
 
+@rule
+def effort(motivation, effort_factor, audience_sensitivity):
+    """A contributor's expected contributions this week: motivation times the week's
+    audience (and recognition) factor, felt in proportion to their audience sensitivity."""
+    return motivation * effort_factor ** audience_sensitivity
+
+
+@rule
 def contributor_hazard(p: Params, motivation: np.ndarray) -> np.ndarray:
     """Weekly chance an established contributor leaves at the usual audience and no ties.
 
     The more motivated are more attached: base / sqrt(1 + motivation / core threshold).
     """
-    return p["contributors.base_churn"] / np.sqrt(
-        1.0 + motivation / p["contributors.core_threshold"])
+    return p.contributors.base_churn / np.sqrt(
+        1.0 + motivation / p.contributors.core_threshold)
 
 
 def _homophilous_network(
@@ -191,11 +247,11 @@ def _homophilous_network(
 ) -> tuple[np.ndarray, sp.csr_matrix]:
     """Draw a homophilous random graph: most ties within a topic, denser in cohesive topics."""
     n = len(topic)
-    cohesion = rng.lognormal(0.0, p["social.cohesion_spread"], size=k)
+    cohesion = rng.lognormal(0.0, p.social.cohesion_spread, size=k)
     cohesion /= cohesion[topic].mean() if n else 1.0
-    stubs = rng.poisson(0.5 * p["social.mean_degree"] * cohesion[topic])
+    stubs = rng.poisson(0.5 * p.social.mean_degree * cohesion[topic])
     src = np.repeat(np.arange(n, dtype=np.int64), stubs)
-    within = rng.random(len(src)) < p["social.homophily"]
+    within = rng.random(len(src)) < p.social.homophily
     order = np.argsort(topic, kind="stable")
     counts = np.bincount(topic, minlength=k)
     start = np.concatenate(([0], np.cumsum(counts)[:-1]))

@@ -11,7 +11,7 @@ A scenario file holds tables named like the key prefixes::
 
 Keys left out take their defaults. ``--set ai.retrain_interval=26`` overrides any key.
 Every problem (missing file, malformed TOML, unknown key, wrong type, value out of range,
-bad ``--set``) raises :class:`~ecosim.schema.ScenarioError` with one line that names the
+bad ``--set``) raises :class:`~ecosim.model.params.ScenarioError` with one line that names the
 file, the key and what is allowed.
 """
 
@@ -24,12 +24,7 @@ from typing import Any
 
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from ecosim.schema import SCHEMA, Param, Params, ScenarioError, declare, defaults, lookup
-
-declare(
-    Param("meta.name", "", "text", "Short name of the scenario.", group="meta"),
-    Param("meta.description", "", "text", "What the scenario shows.", group="meta"),
-)
+from ecosim.model.params import SCHEMA, Params, ScenarioError, defaults, lookup
 
 
 class Scenario(MesaScenario):
@@ -41,7 +36,7 @@ class Scenario(MesaScenario):
     """
 
     def __init__(self, params: Params, source: str = "defaults"):
-        super().__init__(rng=params["run.seed"], params=params, source=source)
+        super().__init__(rng=params.run.seed, params=params, source=source)
 
     @classmethod
     def from_overrides(cls, values: Mapping[str, Any], where: str = "parameters") -> Scenario:

@@ -1,24 +1,19 @@
-"""The knowledge platforms: a Q&A site and an encyclopedia, each a Mesa agent.
+"""The knowledge platforms: a Q&A site and an encyclopedia.
 
 A platform holds, per topic, a stock of *fresh* content: contributions that still describe
 current knowledge. The stock grows with contributions and shrinks as knowledge drifts. Its
 coverage of a topic (the chance that a reader finds what they need) saturates with fresh
-content per person in the topic's community. Content is kept by provenance group (core,
+content per person in the topic's community (:func:`coverage`, the one formula that both
+the platforms and the AI's training use). Content is kept by provenance group (core,
 occasional and newcomer contributors, and AI-written posts), which is what the AI's
 training data is made of.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import mesa
 import numpy as np
 
-from ecosim.schema import Param, Params, declare
-
-if TYPE_CHECKING:
-    from ecosim.model import EcosystemModel
+from ecosim.model.params import Param, declare
 
 GROUPS = ("core", "occasional", "newcomer", "synthetic")
 """Provenance groups of content: who wrote it."""
@@ -31,55 +26,58 @@ declare(
     Param("platforms.wiki_coverage_scale", 6.0, "edits per community member",
           "Fresh edits per person in a topic's community that cover 63% of its encyclopedic "
           "knowledge.", 0.001, 10000.0, group="platforms"),
-    Param("platforms.answers_per_question", 1.5, "answers",
-          "Answers the Q&A community gives a question when it has the capacity.", 0.1, 20.0,
-          group="platforms"),
-    Param("platforms.cross_topic_answering", 1.0, "share 0..1",
-          "Share of Q&A contributors' spare capacity spent on other topics' questions.",
-          0.0, 1.0, group="platforms"),
-    Param("platforms.audience_memory_weeks", 104, "weeks",
-          "How long contributors take to get used to a new audience level (the reference "
-          "their motivation compares today's audience with).", 1, 2000, group="platforms"),
 )
 
 
-class Platform(mesa.Agent):
+def coverage(content: np.ndarray, synthetic_value: float, community_share: np.ndarray,
+             scale: float) -> np.ndarray:
+    """Chance that a reader finds current knowledge on each topic, given fresh content.
+
+    Args:
+        content: Fresh content per capita by topic and provenance group (topics x groups).
+        synthetic_value: What an AI-written post adds relative to a human one.
+        community_share: Each topic community's share of the population.
+        scale: Content per community member that covers 63% of a topic.
+    """
+    value = np.ones(len(GROUPS))
+    value[SYNTHETIC] = synthetic_value
+    return 1.0 - np.exp(-(content @ value) / (community_share * scale))
+
+
+class Platform:
     """A knowledge platform: per-topic fresh content, coverage, audience and activity.
 
     Attributes:
         name: "qa" or "wiki".
+        drift: Weekly share of the platform's kind of knowledge going stale, per topic.
+        coverage_scale: Content per community member that covers 63% of a topic.
         content: Fresh content per capita, by topic and provenance group (topics x 4).
         coverage: Chance a reader finds current knowledge on a topic (0..1).
         content_age: Mean age of the platform's content per topic (weeks).
-        visits: Visits this week, per topic.
-        contributions: Human contributions this week, per topic.
+        contributions: Human contributions in the last week that had them, per topic.
+        synthetic_posts: AI-written posts added in the last week, per topic.
         audience: Visits per community member, recent and usual (a :class:`Trend`).
         activity: Contributions per community member, recent and usual.
     """
 
     name = "platform"
-    coverage_key = ""
 
-    def __init__(self, model: EcosystemModel, drift: np.ndarray):
-        super().__init__(model)
+    def __init__(self, drift: np.ndarray, coverage_scale: float):
         k = len(drift)
         self.drift = drift
+        self.coverage_scale = coverage_scale
         self.content = np.zeros((k, len(GROUPS)))
         self.coverage = np.zeros(k)
         self.content_age = np.zeros(k)
-        self.visits = np.zeros(k)
         self.contributions = np.zeros(k)
         self.synthetic_posts = np.zeros(k)
         self.audience = Trend(k)
         self.activity = Trend(k)
 
-    def refresh_coverage(self, p: Params, community_share: np.ndarray) -> None:
+    def refresh_coverage(self, synthetic_value: float, community_share: np.ndarray) -> None:
         """Recompute coverage from fresh content; AI-written posts count at their value."""
-        value = np.ones(len(GROUPS))
-        value[SYNTHETIC] = p["synthetic.content_value"]
-        effective = self.content @ value
-        scale = community_share * p[self.coverage_key]
-        self.coverage = 1.0 - np.exp(-effective / scale)
+        self.coverage = coverage(self.content, synthetic_value, community_share,
+                                 self.coverage_scale)
 
     def add_content(self, by_group: np.ndarray) -> None:
         """Add new posts (topics x groups, per capita) and make the content younger."""
@@ -89,13 +87,6 @@ class Platform(mesa.Agent):
         with np.errstate(invalid="ignore", divide="ignore"):
             old_share = np.where(total_before + new > 0, total_before / (total_before + new), 1.0)
         self.content_age *= old_share
-
-    def end_week(self, p: Params, members: np.ndarray) -> None:
-        """Update the audience and activity trends from this week's visits and posts."""
-        memory = p["platforms.audience_memory_weeks"]
-        members = np.maximum(members, 1.0)
-        self.audience.observe(self.visits / members, memory)
-        self.activity.observe(self.contributions / members, memory)
 
     def audience_ratio(self) -> np.ndarray:
         """Recent audience relative to the usual one, per topic (1 = as usual)."""
@@ -138,10 +129,9 @@ class QAPlatform(Platform):
     """
 
     name = "qa"
-    coverage_key = "platforms.qa_coverage_scale"
 
-    def __init__(self, model: EcosystemModel, drift: np.ndarray):
-        super().__init__(model, drift)
+    def __init__(self, drift: np.ndarray, coverage_scale: float):
+        super().__init__(drift, coverage_scale)
         k = len(drift)
         self.questions = np.zeros(k)
         self.answers = np.zeros(k)
@@ -152,4 +142,19 @@ class Encyclopedia(Platform):
     """A Wikipedia-like encyclopedia: readers look things up, editors keep articles current."""
 
     name = "wiki"
-    coverage_key = "platforms.wiki_coverage_scale"
+
+
+class DataIncome:
+    """What the platforms earn from AI data deals (licensing fees, revenue sharing) and how
+    they spend it.
+
+    Attributes:
+        budget: Income not yet spent (budget units per capita).
+        spent: Spending this week.
+        newcomer_support: Share by which paid newcomer support softens gatekeeping.
+    """
+
+    def __init__(self) -> None:
+        self.budget = 0.0
+        self.spent = 0.0
+        self.newcomer_support = 0.0

@@ -17,11 +17,14 @@ world without the AI, the same weeks):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from ecosim.schema import Param, Params, declare
+from ecosim.model.params import Param, Params, declare
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 declare(
     Param("regime.collapse_below", 0.25, "share of pre-launch level",
@@ -57,25 +60,26 @@ def classify(ts: pd.DataFrame, p: Params) -> Regime:
     """Classify a run's trajectory (see the module docstring)."""
     series = ts["active_contributors"].to_numpy(dtype=float)
     weeks = ts["week"].to_numpy()
-    launch = p["ai.launch_week"]
-    before = series[(weeks < launch) & (weeks >= launch - p["regime.baseline_weeks"])]
+    launch = p.ai.launch_week
+    r = p.regime
+    before = series[(weeks < launch) & (weeks >= launch - r.baseline_weeks)]
     if len(before) == 0:
-        before = series[: p["regime.baseline_weeks"]]
+        before = series[: r.baseline_weeks]
     base = before.mean() if len(before) else 0.0
-    final = series[-p["regime.final_weeks"]:].mean()
+    final = series[-r.final_weeks:].mean()
     ratio = float(final / base) if base > 0 else 0.0
     pct = f"{100 * ratio:.0f}%"
-    if ratio < p["regime.collapse_below"]:
+    if ratio < r.collapse_below:
         return Regime("collapse", f"contributors ended at {pct} of their pre-launch level "
-                      f"(< {100 * p['regime.collapse_below']:.0f}%)", ratio)
+                      f"(< {100 * r.collapse_below:.0f}%)", ratio)
     after = series[weeks >= launch]
-    cycles = _cycles(after, p["regime.cycle_amplitude"])
-    if cycles >= p["regime.min_cycles"]:
+    cycles = _cycles(after, r.cycle_amplitude)
+    if cycles >= r.min_cycles:
         return Regime("oscillation", f"contributors swung through {cycles} boom-bust cycles "
                       f"after the launch; ended at {pct} of the pre-launch level", ratio)
-    if ratio >= p["regime.resilient_above"]:
+    if ratio >= r.resilient_above:
         return Regime("resilient", f"contributors ended at {pct} of their pre-launch level "
-                      f"(>= {100 * p['regime.resilient_above']:.0f}%)", ratio)
+                      f"(>= {100 * r.resilient_above:.0f}%)", ratio)
     return Regime("decline", f"contributors settled at {pct} of their pre-launch level",
                   ratio)
 
@@ -84,6 +88,8 @@ def _cycles(x: np.ndarray, amplitude: float) -> int:
     """Count full swings of a smoothed series around its mean larger than ``amplitude``."""
     if len(x) < 52:
         return 0
+    import pandas as pd
+
     smooth = pd.Series(x).rolling(13, center=True, min_periods=1).mean().to_numpy()
     mean = smooth.mean()
     if mean <= 0:

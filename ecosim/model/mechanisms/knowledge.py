@@ -6,11 +6,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ecosim.registry import Cite, mechanism
-from ecosim.schema import Params
+from ecosim.model.params import Param, Params, declare
+from ecosim.model.schedule import Cite, mechanism
 
 if TYPE_CHECKING:
-    from ecosim.model import EcosystemModel
+    from ecosim.model.world import World
+
+declare(
+    Param("world.new_topic_rate", 0.0005, "per topic per week",
+          "Chance each week that a topic is replaced by a new one nobody has written about.",
+          0.0, 0.05, group="world"),
+)
 
 
 @mechanism(
@@ -24,25 +30,21 @@ if TYPE_CHECKING:
               Cite("E-cutoff", "knowledge goes stale unevenly across topics (per-topic "
                    "drift rates)", form_only=True)],
     targets=["T-wiki-modest"],
-    parameters=["world.new_topic_rate", "synthetic.content_value",
-                "platforms.qa_coverage_scale", "platforms.wiki_coverage_scale"],
     assumptions=["Fresh content decays exponentially at the topic's drift rate.",
                  "How-to knowledge (Q&A) drifts about four times faster than encyclopedic "
-                 "knowledge by default (world.qa_drift vs world.wiki_drift)."],
+                 "knowledge by default (world.qa_drift vs world.wiki_drift).",
+                 "A renewed topic is new to every AI trained before it appeared."],
 )
-def knowledge_drift(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+def knowledge_drift(world: World, p: Params, rng: np.random.Generator) -> None:
     """Decay fresh content, age it, and renew a few topics."""
-    for platform in (model.qa, model.wiki):
+    for platform in (world.qa, world.wiki):
         platform.content *= (1.0 - platform.drift)[:, None]
         platform.content_age += 1.0
-    renewed = np.flatnonzero(rng.random(model.topics.count) < p["world.new_topic_rate"])
+    renewed = np.flatnonzero(rng.random(world.topics.count) < p.world.new_topic_rate)
     if len(renewed):
-        for platform in (model.qa, model.wiki):
+        for platform in (world.qa, world.wiki):
             platform.content[renewed] = 0.0
             platform.content_age[renewed] = 0.0
-        for ai in model.ais:
-            ai.quality_at_training[renewed] = 0.0
-            ai.quality[renewed] = 0.0
-        model.topics.born_week[renewed] = model.week
-    model.flows.renewed_topics = len(renewed)
-    model.refresh_coverage()
+        world.topics.born_week[renewed] = world.week
+    world.flows.renewed_topics = len(renewed)
+    world.refresh_coverage(p.synthetic.content_value)

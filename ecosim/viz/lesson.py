@@ -4,7 +4,7 @@ Written in the spirit of NetLogo's Info tab (what is it, how it works, things to
 things to try), once, here. The dashboard's Lesson tab renders it with a button per "try
 this" that loads the settings in one click; ``docs/teaching.md`` renders the same data as
 text. Every setting is a dotted scenario key that :func:`check` validates against
-:data:`ecosim.schema.SCHEMA`, and every try's expectation is also a check
+:data:`ecosim.model.params.SCHEMA`, and every try's expectation is also a check
 (:attr:`Try.holds`) that ``tests/test_lesson.py`` runs, so the lesson cannot drift from the
 model.
 """
@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecosim.regimes import classify
-from ecosim.scenario import load_scenario
-from ecosim.schema import SCHEMA, ScenarioError, lookup
-from ecosim.targets import window_mean
+from ecosim.model.params import SCHEMA, ScenarioError, lookup
+from ecosim.model.scenario import load_scenario
+from ecosim.stie.regimes import classify
+from ecosim.stie.targets import window_mean
 
 Check = Callable[[pd.DataFrame, pd.DataFrame], bool]
 """``holds(run, baseline)``: a try's expectation as a test on its time series and the
@@ -160,7 +160,7 @@ def _fresher(run: pd.DataFrame, base: pd.DataFrame) -> bool:
 
 
 COLLAPSE = "scenarios/collapse.toml"
-_REPOSITORY = Path(__file__).resolve().parents[1]
+_REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def _collapse(run: pd.DataFrame, base: pd.DataFrame) -> bool:
@@ -421,7 +421,7 @@ STEPS: tuple[Step, ...] = (
 
 
 def check(steps: tuple[Step, ...] = STEPS, root: Path | None = None) -> None:
-    """Raise :class:`~ecosim.schema.ScenarioError` if a setting or scenario is not valid.
+    """Raise :class:`~ecosim.model.params.ScenarioError` if a setting or scenario is not valid.
 
     Args:
         steps: The lesson steps.
@@ -544,7 +544,7 @@ def render_markdown() -> str:
     w = out.append
     w("# Teaching the Wikipedia / Stack Overflow decline hypothesis with ecosim")
     w("")
-    w("*Generated from `ecosim/lesson.py` by `ecosim docs`; the dashboard's Lesson tab shows "
+    w("*Generated from `ecosim/viz/lesson.py` by `ecosim docs`; the dashboard's Lesson tab shows "
       "the same steps. Start the dashboard with `make dashboard` (or `solara run app.py`) "
       "and open http://localhost:8765.*")
     w("")

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ecosim.registry import Cite, mechanism, rule
-from ecosim.schema import Param, Params, declare
+from ecosim.model.params import Param, Params, declare
+from ecosim.model.rules import rule
+from ecosim.model.schedule import Cite, mechanism
+from ecosim.model.world import QA, WIKI
 
 if TYPE_CHECKING:
-    from ecosim.model import EcosystemModel
+    from ecosim.model.world import World
 
 declare(
     Param("demand.ask_propensity", 0.3, "share 0..1",
@@ -57,9 +59,16 @@ declare(
     Param("ai.adoption_ceiling", 0.8, "share 0..1",
           "Share of people who would ever use the AI (E-devsurvey: 76% use or plan to).",
           0.0, 1.0, group="ai"),
+    Param("attribution.share", 0.0, "share 0..1",
+          "Share of AI answers that cite their source platform with a link.", 0.0, 1.0,
+          group="interventions"),
+    Param("public_ai.attribution_share", 1.0, "share 0..1",
+          "Share of the public AI's answers that cite their source with a link.", 0.0, 1.0,
+          group="interventions"),
+    Param("attribution.click_rate", 0.01, "share 0..1",
+          "Chance a reader follows a cited link to the platform (E-pew-clicks: 1%).",
+          0.0, 1.0, group="interventions"),
 )
-
-WIKI, QA = 0, 1  # kind index = People.home_qa as int
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -70,16 +79,41 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 @rule
-def choice_probability(p: Params, reputation, platform_quality, convenience_key: str):
-    """Chance an AI user takes a need to the AI rather than the platform (logit choice)."""
-    return _sigmoid(p["ai.choice_sensitivity"] * (reputation - platform_quality)
-                    + p[convenience_key])
+def choice_probability(p: Params, reputation, platform_quality, convenience: float):
+    """Chance an AI user takes a need to the AI rather than the platform (logit choice):
+    perceived AI quality against the platform's, plus the AI's convenience there."""
+    return _sigmoid(p.ai.choice_sensitivity * (reputation - platform_quality) + convenience)
 
 
 @rule
 def adoption_hazard(p: Params, adopted_tie_share):
     """Weekly chance a non-user adopts the AI (Bass: innovation + imitation x tie share)."""
-    return p["ai.innovation"] + p["ai.imitation"] * adopted_tie_share
+    return p.ai.innovation + p.ai.imitation * adopted_tie_share
+
+
+@mechanism(
+    key="ai_adoption",
+    summary="AI use spreads through the social network (Bass diffusion) up to a ceiling.",
+    intent="Diffusion of a new tool: some adopt on their own, most because people they know "
+           "use it.",
+    evidence=[Cite("E-devsurvey", "44% of developers used AI tools in 2023, 62% in 2024; "
+                   "76% use or plan to (the ceiling)")],
+    targets=["T-SO-gap"],
+    assumptions=["Adoption is permanent: people keep the tool but may stop asking it "
+                 "(source_choice) when they stop trusting it."],
+    scale="people",
+)
+def ai_adoption(world: World, p: Params, rng: np.random.Generator) -> None:
+    """Non-users adopt with chance innovation + imitation x (share of ties who adopted)."""
+    if not world.ai_available:
+        return
+    people = world.people
+    share = people.adopted_ties / np.maximum(people.degree, 1.0)
+    hazard = adoption_hazard(p, share)
+    could = ~people.adopter & (people.adoption_rank < p.ai.adoption_ceiling)
+    new = np.flatnonzero(could & (rng.random(people.size, dtype=np.float32) < hazard))
+    people.add_adopters(new)
+    world.flows.new_adopters = len(new)
 
 
 @mechanism(
@@ -89,21 +123,28 @@ def adoption_hazard(p: Params, adopted_tie_share):
     evidence=[Cite("E-participation", "everyone has needs, few contribute: 90% of users "
                    "only read", form_only=True)],
     targets=["T-SO-visits"],
-    parameters=["demand.qa_share"],
     assumptions=["Needs arrive independently (Poisson) at a person-specific lognormal rate.",
                  "A person's needs are about the topic they work in."],
+    scale="people",
 )
-def information_needs(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+def information_needs(world: World, p: Params, rng: np.random.Generator) -> None:
     """Draw the week's needs per (topic, AI-user) cell and send them all to the platforms.
 
     Later mechanisms divert some of them to the AI (``source_choice``).
     """
-    week = model.flows
-    rate = model.need_rate_by_cell()
-    share = p["demand.qa_share"]
-    week.needs[..., QA] = rng.poisson(rate * share)
-    week.needs[..., WIKI] = rng.poisson(rate * (1.0 - share))
-    week.lookups[:] = week.needs
+    flows = world.flows
+    rate = record_need_rates(world)
+    share = p.demand.qa_share
+    flows.needs[..., QA] = rng.poisson(rate * share)
+    flows.needs[..., WIKI] = rng.poisson(rate * (1.0 - share))
+    flows.lookups[:] = flows.needs
+
+
+def record_need_rates(world: World) -> np.ndarray:
+    """Record this week's expected needs by (topic, AI user) in the flows, and return them
+    (the half of ``information_needs`` that both engines share)."""
+    world.flows.need_rate_cell = world.people.need_rate_by_cell(world.topics.count)
+    return world.flows.need_rate_cell
 
 
 @mechanism(
@@ -120,9 +161,6 @@ def information_needs(model: EcosystemModel, p: Params, rng: np.random.Generator
              "answers go unnoticed (ai.error_overlook)"),
     ],
     targets=["T-SO-gap", "T-SO-visits", "T-traffic-lt-posts", "T-popular-topics"],
-    parameters=["ai.choice_sensitivity", "ai.lookup_convenience", "ai.ask_convenience",
-                "ai.error_overlook", "ai.reputation_learning", "ai.initial_reputation",
-                "public_ai.error_overlook", "public_ai.convenience"],
     assumptions=["Perceived quality is shared within a topic community (word of mouth) and "
                  "learned from experience at a fixed rate.",
                  "With a public AI beside the commercial one, AI users pick between them by "
@@ -132,76 +170,53 @@ def information_needs(model: EcosystemModel, p: Params, rng: np.random.Generator
                  "A public AI that shows its sources has fewer of its errors overlooked "
                  "(public_ai.error_overlook below ai.error_overlook): an assumption with no "
                  "published figure behind it."],
+    scale="people",
 )
-def source_choice(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+def source_choice(world: World, p: Params, rng: np.random.Generator) -> None:
     """Divert AI users' look-ups to the AI; set the chance they ask it rather than post."""
-    week = model.flows
-    if not model.ai_available:
+    flows = world.flows
+    if not world.ai_available:
         return
-    update_reputation(model, p)
-    public = model.public_ai.launched
-    for kind, platform in ((WIKI, model.wiki), (QA, model.qa)):
-        prob = choice_probability(p, week.ai_reputation, platform.coverage,
-                                  "ai.lookup_convenience")
-        to_ai = rng.binomial(week.lookups[:, 1, kind], prob)
-        week.lookups[:, 1, kind] -= to_ai
-        week.ai_answers[:, kind] += to_ai
+    update_reputation(world, p)
+    public = world.public_ai.launched
+    for kind, platform in ((WIKI, world.wiki), (QA, world.qa)):
+        prob = choice_probability(p, flows.ai_reputation, platform.coverage,
+                                  p.ai.lookup_convenience)
+        to_ai = rng.binomial(flows.lookups[:, 1, kind], prob)
+        flows.lookups[:, 1, kind] -= to_ai
+        flows.ai_answers[:, kind] += to_ai
         if public:
-            week.public_answers[:, kind] += rng.binomial(to_ai, week.public_pick)
+            flows.public_answers[:, kind] += rng.binomial(to_ai, flows.public_pick)
 
 
-def update_reputation(model: EcosystemModel, p: Params) -> None:
+def update_reputation(world: World, p: Params) -> None:
     """Move each community's perceived quality of each AI toward what its users experience;
     set which AI users pick (public or commercial) and the chance they ask an AI rather
     than post a question.
 
     The topic-level half of ``source_choice``, shared by both engines.
     """
-    week, com, pub = model.flows, model.ai, model.public_ai
-    for ai in model.ais:
+    flows, com, pub = world.flows, world.ai, world.public_ai
+    for ai in world.ais:
         if not ai.launched:
             continue
-        overlook = p["public_ai.error_overlook"] if ai.public else p["ai.error_overlook"]
-        perceived = ai.quality + overlook * (1.0 - ai.quality)
+        overlook = p.public_ai.error_overlook if ai.public else p.ai.error_overlook
+        quality = ai.quality(world.week, world.topics)
+        perceived = quality + overlook * (1.0 - quality)
         if ai.reputation_age == 0:
-            ai.reputation[:] = p["ai.initial_reputation"]
-        ai.reputation += p["ai.reputation_learning"] * (perceived - ai.reputation)
+            ai.reputation[:] = p.ai.initial_reputation
+        ai.reputation += p.ai.reputation_learning * (perceived - ai.reputation)
         ai.reputation_age += 1
     if pub.launched and com.launched:
-        week.public_pick[:] = choice_probability(p, pub.reputation, com.reputation,
-                                                 "public_ai.convenience")
-        week.ai_reputation[:] = (week.public_pick * pub.reputation
-                                 + (1.0 - week.public_pick) * com.reputation)
+        flows.public_pick[:] = choice_probability(p, pub.reputation, com.reputation,
+                                                  p.public_ai.convenience)
+        flows.ai_reputation[:] = (flows.public_pick * pub.reputation
+                                  + (1.0 - flows.public_pick) * com.reputation)
     else:
-        week.public_pick[:] = 1.0 if pub.launched else 0.0
-        week.ai_reputation[:] = (pub if pub.launched else com).reputation
-    week.ai_ask_prob[:] = choice_probability(p, week.ai_reputation, model.qa.answered_share,
-                                             "ai.ask_convenience")
-
-
-@mechanism(
-    key="ai_adoption",
-    summary="AI use spreads through the social network (Bass diffusion) up to a ceiling.",
-    intent="Diffusion of a new tool: some adopt on their own, most because people they know "
-           "use it.",
-    evidence=[Cite("E-devsurvey", "44% of developers used AI tools in 2023, 62% in 2024; "
-                   "76% use or plan to (the ceiling)")],
-    targets=["T-SO-gap"],
-    parameters=["ai.innovation", "ai.imitation", "ai.adoption_ceiling"],
-    assumptions=["Adoption is permanent: people keep the tool but may stop asking it "
-                 "(source_choice) when they stop trusting it."],
-)
-def ai_adoption(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
-    """Non-users adopt with chance innovation + imitation x (share of ties who adopted)."""
-    if not model.ai_available:
-        return
-    people = model.people
-    share = people.adopted_ties / np.maximum(people.degree, 1.0)
-    hazard = adoption_hazard(p, share)
-    could = ~people.adopter & (people.adoption_rank < p["ai.adoption_ceiling"])
-    new = np.flatnonzero(could & (rng.random(people.size, dtype=np.float32) < hazard))
-    people.add_adopters(new)
-    model.flows.new_adopters = len(new)
+        flows.public_pick[:] = 1.0 if pub.launched else 0.0
+        flows.ai_reputation[:] = (pub if pub.launched else com).reputation
+    flows.ai_ask_prob[:] = choice_probability(p, flows.ai_reputation,
+                                              world.qa.answered_share, p.ai.ask_convenience)
 
 
 @mechanism(
@@ -214,17 +229,44 @@ def ai_adoption(model: EcosystemModel, p: Params, rng: np.random.Generator) -> N
               Cite("E-shog9", "questions come from people whose search failed; a healthy "
                    "platform peaked at 289,103 questions a month", form_only=True)],
     targets=["T-SO-gap", "T-traffic-lt-posts"],
-    parameters=["demand.ask_propensity"],
     assumptions=["A look-up fails with chance 1 - coverage of the topic."],
+    scale="people",
 )
-def question_asking(model: EcosystemModel, p: Params, rng: np.random.Generator) -> None:
+def question_asking(world: World, p: Params, rng: np.random.Generator) -> None:
     """Unmet look-ups -> the AI (chance set by source_choice) or a question (propensity)."""
-    week, qa = model.flows, model.qa
-    unmet = rng.binomial(week.lookups[..., QA], (1.0 - qa.coverage)[:, None])
-    to_ai = rng.binomial(unmet[:, 1], week.ai_ask_prob)
-    week.ai_answers[:, QA] += to_ai
-    if model.public_ai.launched:
-        week.public_answers[:, QA] += rng.binomial(to_ai, week.public_pick)
+    flows, qa = world.flows, world.qa
+    unmet = rng.binomial(flows.lookups[..., QA], (1.0 - qa.coverage)[:, None])
+    to_ai = rng.binomial(unmet[:, 1], flows.ai_ask_prob)
+    flows.ai_answers[:, QA] += to_ai
+    if world.public_ai.launched:
+        flows.public_answers[:, QA] += rng.binomial(to_ai, flows.public_pick)
     unmet[:, 1] -= to_ai
-    week.questions[:] = rng.binomial(unmet, p["demand.ask_propensity"])
-    qa.questions = week.questions.sum(axis=1).astype(np.float64)
+    flows.questions[:] = rng.binomial(unmet, p.demand.ask_propensity)
+    tally_questions(world)
+
+
+def tally_questions(world: World) -> None:
+    """Post the week's questions on the Q&A platform (the end of ``question_asking`` that
+    both engines share)."""
+    world.qa.questions = world.flows.questions.sum(axis=1).astype(np.float64)
+
+
+@mechanism(
+    key="attribution",
+    summary="A share of AI answers cite the source platform (all of the public AI's, by "
+            "default); a few readers follow the link.",
+    intent="Attribution and public AI: an AI that sends readers back restores part of the "
+           "platforms' audience.",
+    evidence=[Cite("E-pew-clicks", "readers follow a link inside an AI summary in 1% of "
+                   "visits (attribution.click_rate)")],
+    targets=["T-SO-visits"],
+)
+def attribution(world: World, p: Params, rng: np.random.Generator) -> None:
+    """Send the clicks on cited links to the platforms as visits."""
+    flows = world.flows
+    click = p.attribution.click_rate
+    commercial = (flows.ai_answers - flows.public_answers).astype(np.int64)
+    if world.ai.launched and p.attribution.share * click > 0:
+        flows.clicks += rng.binomial(commercial, p.attribution.share * click)
+    if world.public_ai.launched and p.public_ai.attribution_share * click > 0:
+        flows.clicks += rng.binomial(flows.public_answers, p.public_ai.attribution_share * click)

@@ -1,10 +1,11 @@
-"""Scenario keys, declared once.
+"""Scenario keys (parameters), declared once, and the read-only parameters of a run.
 
 Every scenario key has a type, a default, a unit, an allowed range and a one-line meaning.
 Keys are declared next to the code that reads them (an entity module or a mechanism module)
-with :func:`declare`; this module only holds the collection and the checks. The scenario
-loader, ``--set``, the dashboard sliders and the generated documentation all read
-:data:`SCHEMA`, so a range is never written twice.
+with :func:`declare`; this module only holds the collection, the checks and the views. The
+scenario loader, ``--set``, the dashboard sliders and the generated documentation all read
+:data:`SCHEMA`, so a range is never written twice. :mod:`ecosim.model` imports every module
+that declares keys, so the schema is complete however ecosim is imported.
 """
 
 from __future__ import annotations
@@ -114,7 +115,8 @@ def _fmt(x: float | None) -> str:
 
 
 SCHEMA: dict[str, Param] = {}
-"""All scenario keys by dotted key, filled by :func:`declare` as modules import."""
+"""All scenario keys by dotted key, filled by :func:`declare` in the modules that
+:mod:`ecosim.model` imports."""
 
 
 def declare(*params: Param) -> tuple[Param, ...]:
@@ -129,14 +131,100 @@ def declare(*params: Param) -> tuple[Param, ...]:
     return params
 
 
-class Params(Mapping[str, Any]):
-    """The resolved, validated parameters of one run: dotted key -> value, read-only.
+class Section:
+    """A read-only view of one family of keys: ``p.ai`` holds every ``ai.*`` key.
 
-    Mechanisms read it like a dict (``p["ai.retrain_interval"]``).
+    The classes are made from :data:`SCHEMA` (one per family, with a slot per key), so a
+    mechanism reads ``p.ai.retrain_interval`` and a misspelt name fails at once with the
+    family's keys in the message. ``help(p.ai)`` lists the keys with units and meanings.
+    """
+
+    __slots__ = ()
+    _prefix = ""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"parameters are read-only: cannot set {self._prefix}.{name}")
+
+    def __getattr__(self, name: str) -> Any:  # only reached when the name is not a key
+        import difflib
+
+        names = type(self).__slots__
+        close = difflib.get_close_matches(name, names, n=3)
+        hint = f"did you mean {', '.join(close)}?" if close else f"keys: {', '.join(names)}"
+        raise AttributeError(f"no parameter '{self._prefix}.{name}'; {hint}")
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in type(self).__slots__)
+        return f"{self._prefix}({inner})"
+
+    def __reduce__(self):
+        raise TypeError("pickle the Params, not one of its sections")
+
+
+_SECTION_CLASSES: dict[tuple[str, tuple[str, ...]], type[Section]] = {}
+
+
+def _section_class(prefix: str, names: tuple[str, ...]) -> type[Section]:
+    """The view class of one family (cached: one class per family and key set)."""
+    cls = _SECTION_CLASSES.get((prefix, names))
+    if cls is None:
+        lines = [f"Parameters ``{prefix}.*``:", ""]
+        for name in names:
+            param = SCHEMA.get(f"{prefix}.{name}")
+            lines.append(f"- {name}: " + (f"{param.meaning} ({param.unit})" if param
+                                          else "a family of keys"))
+        cls = type(f"Section_{prefix.replace('.', '_')}", (Section,),
+                   {"__slots__": names, "_prefix": prefix, "__doc__": "\n".join(lines)})
+        _SECTION_CLASSES[(prefix, names)] = cls
+    return cls
+
+
+def _sections(values: Mapping[str, Any]) -> dict[str, Section]:
+    """Nested read-only views of dotted keys: {"ai": <ai.* view>, "leverage": ...}."""
+    tree: dict[str, Any] = {}
+    for key, value in values.items():
+        node = tree
+        *head, last = key.split(".")
+        for part in head:
+            node = node.setdefault(part, {})
+        node[last] = value
+
+    def build(prefix: str, node: dict[str, Any]) -> Section:
+        names = tuple(sorted(node))
+        view = _section_class(prefix, names).__new__(_section_class(prefix, names))
+        for name in names:
+            value = node[name]
+            if isinstance(value, dict):
+                value = build(f"{prefix}.{name}", value)
+            object.__setattr__(view, name, value)
+        return view
+
+    return {name: build(name, node) for name, node in tree.items() if isinstance(node, dict)}
+
+
+class Params(Mapping[str, Any]):
+    """The resolved, validated parameters of one run, read-only.
+
+    The model reads them by family and name, ``p.ai.retrain_interval``, through views made
+    from :data:`SCHEMA` (:class:`Section`). Code that handles keys it does not know in
+    advance (the scenario loader, sweeps, the dashboard) reads them as a mapping of dotted
+    keys, ``p["ai.retrain_interval"]``.
     """
 
     def __init__(self, values: Mapping[str, Any]):
-        self._values = dict(values)
+        object.__setattr__(self, "_values", dict(values))
+        object.__setattr__(self, "_families", _sections(self._values))
+
+    def __getattr__(self, name: str) -> Section:
+        families = self.__dict__.get("_families", {})
+        try:
+            return families[name]
+        except KeyError:
+            raise AttributeError(f"no parameter family '{name}'; families: "
+                                 f"{', '.join(sorted(families))}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("parameters are read-only: use with_values() for a changed copy")
 
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
@@ -149,6 +237,9 @@ class Params(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return f"Params({len(self)} keys)"
+
+    def __reduce__(self):
+        return (Params, (self._values,))
 
     def with_values(self, changes: Mapping[str, Any], where: str = "override") -> Params:
         """Return a validated copy with ``changes`` (dotted key -> value) applied."""
@@ -192,3 +283,18 @@ def lookup(key: str, where: str) -> Param:
 def defaults() -> Params:
     """Parameters with every key at its default."""
     return Params({k: p.default for k, p in SCHEMA.items()})
+
+
+# The keys of a run itself; every other key is declared beside the code that reads it.
+declare(
+    Param("meta.name", "", "text", "Short name of the scenario.", group="meta"),
+    Param("meta.description", "", "text", "What the scenario shows.", group="meta"),
+    Param("run.weeks", 520, "weeks", "Recorded length of a run.", 1, 10_000, group="run"),
+    Param("run.burn_in_weeks", 260, "weeks",
+          "Unrecorded weeks before week 0 in which the community settles (no AI).", 0, 5000,
+          group="run"),
+    Param("run.seed", 42, "seed", "Seed of the run's random number generator.", 0,
+          2**63 - 1, group="run"),
+    Param("run.start_date", dt.date(2019, 1, 7), "date", "Calendar date of week 0.",
+          group="run"),
+)

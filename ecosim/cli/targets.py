@@ -1,7 +1,7 @@
-"""CLI commands for targets: ``validate``, ``ablate``, ``calibrate`` and ``docs``.
+"""``ecosim validate``, ``ablate`` and ``calibrate``: the model against its targets.
 
-Imported by :mod:`ecosim.cli`, which owns the Typer app; each command turns user errors
-(missing file, unknown key, bad option) into one line and exit status 2.
+Each command turns user errors (missing file, unknown key, bad option) into one line and
+exit status 2.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ecosim.cli import SetOption, app, err_console, fail, load, out_console
+from ecosim.cli.common import SetOption, err_console, fail, load, out_console
 
 FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
 ReplicatesOption = Annotated[int | None, typer.Option(help="Replicate seeds per arm.", min=1)]
+"""--replicates, shared with ``ecosim docs``."""
 PopulationOption = Annotated[int | None, typer.Option(
     help="Population cap for the runs (default 5000; targets are per-capita). 0: as written.",
     min=0)]
@@ -37,7 +38,8 @@ def _population(population: int | None) -> int | None:
     return population or None
 
 
-def _progress() -> Progress:
+def progress_bar() -> Progress:
+    """A progress bar of runs on stderr (off when stderr is not a terminal)."""
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                     TextColumn("run {task.completed:.0f}/{task.total:.0f}"),
                     TimeRemainingColumn(), console=err_console,
@@ -46,7 +48,7 @@ def _progress() -> Progress:
 
 def _targets(option: str | None):
     """The targets named in a --targets option (None: the scenario's own)."""
-    from ecosim.targets import TARGETS
+    from ecosim.stie.targets import TARGETS
 
     if not option:
         return None
@@ -62,7 +64,6 @@ def _fmt(x) -> str:
     return "n/a" if x is None else f"{x:+.3f}"
 
 
-@app.command()
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
     format: FormatOption = "table",
@@ -83,7 +84,7 @@ def validate(
     n = DEFAULT_REPLICATES if replicates is None else replicates
     chosen = _targets(targets)
     sc = load(scenario, set_)
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task(f"validating {scenario.name}", total=None)
         result = run_validation(sc, replicates=n, population=_population(population),
                                 targets=chosen,
@@ -120,7 +121,6 @@ def print_validation(record: dict) -> None:
                       "a target.")
 
 
-@app.command()
 def ablate(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
     format: FormatOption = "table",
@@ -138,7 +138,7 @@ def ablate(
     from ecosim.experiments.ablate import DEFAULT_ABLATION_REPLICATES
     from ecosim.experiments.ablate import ablate as run_ablation
     from ecosim.experiments.ablate import plot as draw
-    from ecosim.registry import REGISTRY
+    from ecosim.model.schedule import REGISTRY
 
     _check_format(format)
     if plot is not None and plot.suffix.lower() != ".png":
@@ -153,7 +153,7 @@ def ablate(
     n = DEFAULT_ABLATION_REPLICATES if replicates is None else replicates
     chosen = _targets(targets)
     sc = load(scenario, set_)
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("ablation", total=None)
 
         def progress(label, done, total):
@@ -200,7 +200,6 @@ def print_ablation(record: dict) -> None:
                       f"{', '.join(record['no_target_depends_on']) or 'none'}")
 
 
-@app.command()
 def calibrate(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
     params: Annotated[str, typer.Option("--params", help="Comma-separated numeric keys to "
@@ -223,7 +222,7 @@ def calibrate(
     """Fit parameters to the scenario's targets (differential evolution, fixed seed)."""
     from ecosim.experiments.calibrate import calibrate as run_calibration
     from ecosim.experiments.calibrate import search_bounds, write_scenario
-    from ecosim.schema import ScenarioError
+    from ecosim.model.params import ScenarioError
 
     keys = [k.strip() for k in params.split(",") if k.strip()]
     if not keys:
@@ -238,7 +237,7 @@ def calibrate(
     if not out.parent.is_dir():
         fail(f"--out {out}: folder {out.parent} does not exist; create it first")
     sc = load(scenario, set_)
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("calibrating", total=maxiter + 1)
         result = run_calibration(
             sc, keys, targets=chosen, replicates=replicates, population=population,
@@ -251,39 +250,3 @@ def calibrate(
         out_console.print(f"{key} = {result.best[key]!r}")
     out_console.print(f"misfit {result.misfit:.4g} after {result.evaluations} candidates; "
                       f"wrote {out}")
-
-
-@app.command()
-def docs(
-    out: Annotated[Path, typer.Option(help="Where to write the ODD document.")]
-    = Path("docs/ODD.md"),
-    refresh: Annotated[bool, typer.Option(
-        help="Re-run validation and ablation of the dated scenarios and rewrite "
-        "docs/results.json (several minutes).")] = False,
-    replicates: ReplicatesOption = None,
-) -> None:
-    """Write the ODD+STIE description of the model, generated from the registry, and the
-    teaching guide (teaching.md beside it), generated from ecosim/lesson.py."""
-    from ecosim.experiments import docs as odd
-
-    if out.exists() and out.is_dir():
-        fail(f"--out {out}: is a folder, expected a file name")
-    if refresh:
-        with _progress() as bar:
-            task = bar.add_task("refreshing results", total=None)
-
-            def progress(label, done, total):
-                bar.update(task, description=label, completed=done, total=total)
-
-            odd.refresh_results(replicates=replicates, progress=progress)
-    text = odd.render()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    from ecosim.run import atomic_write
-
-    atomic_write(out, lambda f: f.write(text.encode()))
-    out_console.print(f"wrote {out}")
-    from ecosim.lesson import render_markdown
-
-    guide = out.parent / "teaching.md"
-    atomic_write(guide, lambda f: f.write(render_markdown().encode()))
-    out_console.print(f"wrote {guide}")

@@ -14,18 +14,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
-    TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
-from ecosim.cli import SetOption, app, err_console, fail, out_console
-from ecosim.schema import ScenarioError
+from ecosim.cli.common import SetOption, err_console, fail, out_console
+from ecosim.model.params import ScenarioError
 
 if TYPE_CHECKING:
     from ecosim.experiments.designs import Sweep
     from ecosim.experiments.sweep import SweepReport
 
 
-@app.command()
 def sweep(
     sweep_file: Annotated[Path, typer.Argument(help="Sweep file (TOML, scenarios/sweeps/).")],
     out: Annotated[Path, typer.Option(help="Output folder (re-run into it to resume).")],
@@ -127,7 +132,6 @@ def run_design(design: Sweep, out: Path, description: str, *, workers: int | Non
     return report
 
 
-@app.command()
 def plot(
     folder: Annotated[Path, typer.Argument(help="A sweep's output folder.")],
 ) -> None:
@@ -142,7 +146,6 @@ def plot(
         out_console.print(f"wrote {path}")
 
 
-@app.command()
 def leverage(
     scenario: Annotated[Path, typer.Argument(help="Base scenario file (TOML).")],
     out: Annotated[Path, typer.Option(help="Output folder (re-run into it to resume).")],

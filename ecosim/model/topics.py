@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecosim.schema import Param, Params, declare
+from ecosim.model.params import Param, Params, declare
 
 declare(
     Param("world.topics", 100, "topics", "Number of topics (fields of knowledge).", 2, 5000,
@@ -27,9 +27,6 @@ declare(
     Param("world.drift_spread", 0.5, "log-sd",
           "Spread of drift rates across topics (sd of the log multiplier).", 0.0, 2.0,
           group="world"),
-    Param("world.new_topic_rate", 0.0005, "per topic per week",
-          "Chance each week that a topic is replaced by a new one nobody has written about.",
-          0.0, 0.05, group="world"),
 )
 
 
@@ -45,16 +42,17 @@ class Topics:
     """
 
     def __init__(self, p: Params, rng: np.random.Generator):
-        k = p["world.topics"]
+        world = p.world
+        k = world.topics
         rank = np.arange(1, k + 1, dtype=np.float64)
-        weights = rank ** -p["world.popularity_exponent"]
+        weights = rank ** -world.popularity_exponent
         self.popularity = weights / weights.sum()
         self.popular = np.zeros(k, dtype=bool)
         self.popular[np.argsort(-self.popularity, kind="stable")[: max(1, k // 10)]] = True
-        spread = rng.lognormal(0.0, p["world.drift_spread"], size=k)
+        spread = rng.lognormal(0.0, world.drift_spread, size=k)
         spread /= spread.mean()
-        self.qa_drift = np.minimum(p["world.qa_drift"] * spread, 0.5)
-        self.wiki_drift = np.minimum(p["world.wiki_drift"] * spread, 0.5)
+        self.qa_drift = np.minimum(world.qa_drift * spread, 0.5)
+        self.wiki_drift = np.minimum(world.wiki_drift * spread, 0.5)
         self.born_week = np.full(k, -1_000_000, dtype=np.int64)
 
     @property
