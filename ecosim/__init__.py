@@ -19,21 +19,18 @@ docs), and the faces, :mod:`ecosim.cli` and :mod:`ecosim.viz`.
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
-# Every module that declares scenario keys, so the schema is complete however ecosim is
-# imported; none of them imports Mesa, pandas or the faces.
-import ecosim.model  # noqa: F401
-import ecosim.stie.regimes  # noqa: F401
 from ecosim.model.params import SCHEMA, ScenarioError
-from ecosim.model.schedule import REGISTRY
 
 try:
     __version__ = version("ecosim")
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+src"
 
-# The rest of the API loads Mesa and pandas, so it is imported when first used.
+# The rest of the API loads numpy, Mesa and pandas, so it is imported when first used
+# (``ecosim --help`` needs none of them).
 _LAZY = {
     "EcosystemModel": "ecosim.model.model",
+    "REGISTRY": "ecosim.model.schedule",
     "Scenario": "ecosim.model.scenario",
     "load_scenario": "ecosim.model.scenario",
     "RunResult": "ecosim.experiments.run",

@@ -115,3 +115,16 @@ def test_the_schema_holds_every_key_however_ecosim_is_imported(entry):
     from ecosim.model.params import SCHEMA
 
     assert int(out[0]) == len(SCHEMA) > 100
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "missing.toml"],
+                                  ["validate", "scenarios/baseline.toml", "--set", "ai.x=1"]])
+def test_help_and_user_errors_load_no_heavy_library(args, tmp_path):
+    # They answer at once: the numerical and plotting libraries load only where used.
+    code = ("import sys\nfrom ecosim.cli import app\n"
+            f"try:\n    app({args!r}, standalone_mode=False)\nexcept BaseException:\n    pass\n"
+            "heavy = [m for m in ('pandas', 'pyarrow', 'matplotlib', 'mesa', 'dask', "
+            "'solara', 'scipy') if m in sys.modules]\nprint('heavy:', ','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT).stdout.strip().splitlines()
+    assert out[-1] == "heavy:", f"ecosim {' '.join(args)} loaded {out[-1]}"

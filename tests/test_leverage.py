@@ -64,7 +64,7 @@ def test_leverage_set_reaches_the_base_scenario(tiny_toml, tmp_path):
     preset = write_preset(tiny_toml, tmp_path, group="newcomer", topics="niche",
                           action="redirect", levels=3, replicates=1, seed=5)
     sweep = load_sweep(preset, ["meta.name=strike", "population.size=300"])
-    assert sweep.base.params["meta.name"] == "strike"
-    assert sweep.base.params["population.size"] == 300
-    assert sweep.base.params["leverage.a.group"] == "newcomer"
+    assert sweep.base["meta.name"] == "strike"
+    assert sweep.base["population.size"] == 300
+    assert sweep.base["leverage.a.group"] == "newcomer"
     assert [p["leverage.a.fraction"] for p in sweep.points()] == [0.0, 0.5, 1.0]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from ecosim import SCHEMA, ScenarioError, load_scenario
-from ecosim.model.scenario import parse_set
+from ecosim.model.scenario_files import parse_set
 
 from .conftest import SCENARIOS
 

@@ -7,13 +7,17 @@ end with one line on stderr and exit status 2, and never leave partial output be
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from typer.core import TyperGroup
 
 from ecosim.model.params import ScenarioError
+
+if TYPE_CHECKING:
+    from ecosim.experiments.executors import Execution
 
 
 class Commands(TyperGroup):
@@ -48,8 +52,12 @@ def fail(message: str) -> None:
 
 def load(path: Path, sets: list[str] | None, seed: int | None = None,
          steps: int | None = None):
-    """Load a scenario with overrides, turning user errors into exit status 2."""
-    from ecosim.model.scenario import load_scenario
+    """Load a scenario with overrides, turning user errors into exit status 2.
+
+    The file is checked before the model's libraries load, so a user error is answered at
+    once.
+    """
+    from ecosim.model.scenario_files import read_params
 
     overrides = list(sets or [])
     if steps is not None:
@@ -57,6 +65,62 @@ def load(path: Path, sets: list[str] | None, seed: int | None = None,
     if seed is not None:
         overrides.append(f"run.seed={seed}")
     try:
-        return load_scenario(path, overrides)
+        params = read_params(path, overrides)
     except ScenarioError as err:
         fail(str(err))
+    from ecosim.model.scenario import Scenario
+
+    return Scenario(params, str(path))
+
+
+WorkersOption = Annotated[int | None, typer.Option(
+    help="Worker processes (default: all cores).", min=1)]
+BackendOption = Annotated[str, typer.Option(help="local (process pool) or dask.")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    help="Dask scheduler address (tcp://host:8786); implies --backend dask.")]
+
+
+def backend_for(backend: str, scheduler: str | None) -> str:
+    """The back-end to use (a scheduler implies dask), or exit 2 for an unknown one."""
+    from ecosim.experiments.executors import BACKENDS
+
+    if scheduler:
+        backend = "dask"
+    if backend not in BACKENDS:
+        fail(f"--backend {backend!r}: allowed values are 'local' and 'dask'")
+    return backend
+
+
+def execution(backend: str, workers: int | None, scheduler: str | None) -> Execution:
+    """Where an ensemble command's runs execute, from its options."""
+    from ecosim.experiments.executors import Execution
+
+    return Execution(backend_for(backend, scheduler), workers, scheduler)
+
+
+class RunsBar:
+    """A progress bar of runs on stderr, off when stderr is not a terminal.
+
+    It starts with the first report, not before: its refresh thread must not exist when
+    a process pool forks its workers. Use it as a context manager and call it as
+    ``bar(done, total)`` or ``bar(done, total, description)``.
+    """
+
+    def __init__(self, description: str):
+        self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                            TextColumn("run {task.completed:.0f}/{task.total:.0f}"),
+                            TimeRemainingColumn(), console=err_console,
+                            disable=not err_console.is_terminal)
+        self.task = self.bar.add_task(description, total=None)
+
+    def __call__(self, done: int, total: int, description: str | None = None) -> None:
+        if not self.bar.live.is_started:
+            self.bar.start()
+        self.bar.update(self.task, completed=done, total=total,
+                        **({"description": description} if description else {}))
+
+    def __enter__(self) -> RunsBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()

@@ -7,8 +7,16 @@ from typing import Annotated
 
 import typer
 
-from ecosim.cli.common import fail, out_console
-from ecosim.cli.targets import ReplicatesOption, progress_bar
+from ecosim.cli.common import (
+    BackendOption,
+    RunsBar,
+    SchedulerOption,
+    WorkersOption,
+    execution,
+    fail,
+    out_console,
+)
+from ecosim.cli.targets import ReplicatesOption
 
 
 def docs(
@@ -18,6 +26,9 @@ def docs(
         help="Re-run validation and ablation of the dated scenarios and rewrite "
         "docs/results.json (several minutes).")] = False,
     replicates: ReplicatesOption = None,
+    workers: WorkersOption = None,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Write the ODD+STIE description of the model, generated from the registry, and the
     teaching guide (teaching.md beside it), generated from ecosim/viz/lesson.py."""
@@ -25,16 +36,13 @@ def docs(
     from ecosim.experiments.run import atomic_write
     from ecosim.viz.lesson import render_markdown
 
+    where = execution(backend, workers, scheduler)
     if out.exists() and out.is_dir():
         fail(f"--out {out}: is a folder, expected a file name")
     if refresh:
-        with progress_bar() as bar:
-            task = bar.add_task("refreshing results", total=None)
-
-            def progress(label, done, total):
-                bar.update(task, description=label, completed=done, total=total)
-
-            odd.refresh_results(replicates=replicates, progress=progress)
+        with RunsBar("refreshing results") as bar:
+            odd.refresh_results(replicates=replicates, execution=where,
+                                progress=lambda label, d, t: bar(d, t, label))
     text = odd.render()
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, lambda f: f.write(text.encode()))

@@ -26,14 +26,15 @@ def run(
                                         "agent per person, for teaching and docking).")] = "fast",
 ) -> None:
     """Run one scenario and print a summary (with a line `regime: <name>`)."""
-    from ecosim.experiments.run import run_scenario, write_outputs
-    from ecosim.model.reference import ENGINES
+    from ecosim.model import ENGINES
 
     if engine not in ENGINES:
         fail(f"--engine {engine!r}: allowed values are {' and '.join(map(repr, ENGINES))}")
-    sc = load(scenario, set_, seed, steps)
     if out is not None and out.exists() and not out.is_dir():
         fail(f"--out {out}: exists and is not a folder")
+    sc = load(scenario, set_, seed, steps)
+    from ecosim.experiments.run import run_scenario, write_outputs
+
     weeks = sc.params.run.weeks
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                   TextColumn("week {task.completed:.0f}/{task.total:.0f}"),

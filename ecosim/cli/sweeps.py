@@ -23,7 +23,16 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from ecosim.cli.common import SetOption, err_console, fail, out_console
+from ecosim.cli.common import (
+    BackendOption,
+    SchedulerOption,
+    SetOption,
+    WorkersOption,
+    backend_for,
+    err_console,
+    fail,
+    out_console,
+)
 from ecosim.model.params import ScenarioError
 
 if TYPE_CHECKING:
@@ -34,12 +43,9 @@ if TYPE_CHECKING:
 def sweep(
     sweep_file: Annotated[Path, typer.Argument(help="Sweep file (TOML, scenarios/sweeps/).")],
     out: Annotated[Path, typer.Option(help="Output folder (re-run into it to resume).")],
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all "
-                                                "cores).", min=1)] = None,
-    backend: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address "
-                                                  "(tcp://host:8786); implies --backend "
-                                                  "dask.")] = None,
+    workers: WorkersOption = None,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
     replicates: Annotated[int | None, typer.Option(help="Runs per design point (overrides "
                                                    "the file).")] = None,
     set_: SetOption = None,
@@ -54,7 +60,7 @@ def sweep(
     """Run a design (grid, lhs, sobol, morris) into OUT; re-running resumes."""
     from ecosim.experiments.designs import load_sweep
 
-    backend = _backend(backend, scheduler)
+    backend = backend_for(backend, scheduler)
     try:
         design = load_sweep(sweep_file, set_ or [], replicates)
     except ScenarioError as err:
@@ -74,17 +80,6 @@ def sweep(
                           f"{out / 'runs.parquet'}; re-run the same command to retry them",
                           style="red", markup=False)
         raise typer.Exit(1)
-
-
-def _backend(backend: str, scheduler: str | None) -> str:
-    """The back-end to use (a scheduler implies dask), or exit 2 for an unknown one."""
-    from ecosim.experiments.executors import BACKENDS
-
-    if scheduler:
-        backend = "dask"
-    if backend not in BACKENDS:
-        fail(f"--backend {backend!r}: allowed values are 'local' and 'dask'")
-    return backend
 
 
 def run_design(design: Sweep, out: Path, description: str, *, workers: int | None,
@@ -157,9 +152,9 @@ def leverage(
     levels: Annotated[int, typer.Option(help="Shares from 0 to 1 to try.")] = 6,
     replicates: Annotated[int, typer.Option(help="Runs per share.", min=1)] = 3,
     seed: Annotated[int, typer.Option(help="Root seed of the replicates.", min=0)] = 2024,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all "
-                                                "cores).", min=1)] = None,
-    backend: Annotated[str, typer.Option(help="local or dask.")] = "local",
+    workers: WorkersOption = None,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
     set_: SetOption = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
@@ -169,7 +164,7 @@ def leverage(
     from ecosim.experiments.leverage import leverage_table, plot_leverage, write_preset
     from ecosim.experiments.sweep import load_runs
 
-    backend = _backend(backend, None)
+    backend = backend_for(backend, scheduler)
     with tempfile.TemporaryDirectory(prefix="ecosim-leverage-") as tmp:
         try:
             preset = write_preset(scenario, Path(tmp), group=group, topics=topics,
@@ -179,7 +174,7 @@ def leverage(
         except ScenarioError as err:
             fail(str(err))
         report = run_design(design, out, f"leverage {group}", workers=workers,
-                            backend=backend, quiet=quiet)
+                            backend=backend, scheduler=scheduler, quiet=quiet)
         shutil.copyfile(preset, out / "leverage.toml")  # the design, for the record
     table = leverage_table(load_runs(out))
     shown = table[["fraction", "runs"]].copy()

@@ -12,10 +12,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ecosim.cli.common import SetOption, err_console, fail, load, out_console
+from ecosim.cli.common import (
+    BackendOption,
+    RunsBar,
+    SchedulerOption,
+    SetOption,
+    WorkersOption,
+    execution,
+    fail,
+    load,
+    out_console,
+)
+from ecosim.model.params import ScenarioError
 
 FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
 ReplicatesOption = Annotated[int | None, typer.Option(help="Replicate seeds per arm.", min=1)]
@@ -31,19 +41,11 @@ def _check_format(format: str) -> None:
 
 
 def _population(population: int | None) -> int | None:
-    from ecosim.experiments.validate import DEFAULT_POPULATION
+    from ecosim.experiments.validate import DEFAULT_POPULATION  # after the scenario loaded
 
     if population is None:
         return DEFAULT_POPULATION
     return population or None
-
-
-def progress_bar() -> Progress:
-    """A progress bar of runs on stderr (off when stderr is not a terminal)."""
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                    TextColumn("run {task.completed:.0f}/{task.total:.0f}"),
-                    TimeRemainingColumn(), console=err_console,
-                    disable=not err_console.is_terminal)
 
 
 def _targets(option: str | None):
@@ -72,23 +74,28 @@ def validate(
     targets: Annotated[str | None, typer.Option(
         help="Comma-separated target keys to check (default: all that apply).")] = None,
     set_: SetOption = None,
+    workers: WorkersOption = None,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Check the scenario's targets on paired runs (with and without the AI, same seeds).
 
     Exit status 0 when every target passes, 1 when some fail, 2 for user errors.
     """
+    _check_format(format)
+    where = execution(backend, workers, scheduler)
+    chosen = _targets(targets)
+    sc = load(scenario, set_)
     from ecosim.experiments.validate import DEFAULT_REPLICATES
     from ecosim.experiments.validate import validate as run_validation
 
-    _check_format(format)
     n = DEFAULT_REPLICATES if replicates is None else replicates
-    chosen = _targets(targets)
-    sc = load(scenario, set_)
-    with progress_bar() as bar:
-        task = bar.add_task(f"validating {scenario.name}", total=None)
-        result = run_validation(sc, replicates=n, population=_population(population),
-                                targets=chosen,
-                                progress=lambda d, t: bar.update(task, completed=d, total=t))
+    with RunsBar(f"validating {scenario.name}") as bar:
+        try:
+            result = run_validation(sc, replicates=n, population=_population(population),
+                                    targets=chosen, progress=bar, execution=where)
+        except ScenarioError as err:
+            fail(str(err))
     record = result.record()
     if format == "json":
         sys.stdout.write(json.dumps(record, indent=2) + "\n")
@@ -133,14 +140,15 @@ def ablate(
     targets: Annotated[str | None, typer.Option(
         help="Comma-separated target keys (default: all that apply).")] = None,
     set_: SetOption = None,
+    workers: WorkersOption = None,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Switch each mechanism off in turn and show which targets still pass."""
-    from ecosim.experiments.ablate import DEFAULT_ABLATION_REPLICATES
-    from ecosim.experiments.ablate import ablate as run_ablation
-    from ecosim.experiments.ablate import plot as draw
     from ecosim.model.schedule import REGISTRY
 
     _check_format(format)
+    where = execution(backend, workers, scheduler)
     if plot is not None and plot.suffix.lower() != ".png":
         fail(f"--plot {plot}: expected a .png file name")
     keys = None
@@ -150,17 +158,21 @@ def ablate(
         if unknown:
             fail(f"--mechanisms: unknown mechanism {unknown[0]!r}; known: "
                  f"{', '.join(REGISTRY)}")
-    n = DEFAULT_ABLATION_REPLICATES if replicates is None else replicates
     chosen = _targets(targets)
     sc = load(scenario, set_)
-    with progress_bar() as bar:
-        task = bar.add_task("ablation", total=None)
+    from ecosim.experiments.ablate import DEFAULT_ABLATION_REPLICATES
+    from ecosim.experiments.ablate import ablate as run_ablation
+    from ecosim.experiments.ablate import plot as draw
 
-        def progress(label, done, total):
-            bar.update(task, description=label, completed=done, total=total)
-
-        result = run_ablation(sc, mechanisms=keys, replicates=n, targets=chosen,
-                              population=_population(population), progress=progress)
+    n = DEFAULT_ABLATION_REPLICATES if replicates is None else replicates
+    with RunsBar("ablation") as bar:
+        try:
+            result = run_ablation(sc, mechanisms=keys, replicates=n, targets=chosen,
+                                  population=_population(population),
+                                  progress=lambda label, d, t: bar(d, t, label),
+                                  execution=where)
+        except ScenarioError as err:
+            fail(str(err))
     record = result.record()
     if plot is not None:
         draw(result, plot)
@@ -218,15 +230,18 @@ def calibrate(
     seed: Annotated[int, typer.Option(help="Seed of the optimiser.", min=0,
                                       max=2**32 - 1)] = 2025,
     set_: SetOption = None,
+    workers: WorkersOption = None,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Fit parameters to the scenario's targets (differential evolution, fixed seed)."""
-    from ecosim.experiments.calibrate import calibrate as run_calibration
-    from ecosim.experiments.calibrate import search_bounds, write_scenario
-    from ecosim.model.params import ScenarioError
 
+    where = execution(backend, workers, scheduler)
     keys = [k.strip() for k in params.split(",") if k.strip()]
     if not keys:
         fail("--params: give at least one scenario key")
+    from ecosim.experiments.calibrate import search_bounds
+
     try:
         search_bounds(keys)
     except ScenarioError as err:
@@ -237,13 +252,24 @@ def calibrate(
     if not out.parent.is_dir():
         fail(f"--out {out}: folder {out.parent} does not exist; create it first")
     sc = load(scenario, set_)
-    with progress_bar() as bar:
-        task = bar.add_task("calibrating", total=maxiter + 1)
-        result = run_calibration(
-            sc, keys, targets=chosen, replicates=replicates, population=population,
-            maxiter=maxiter, popsize=popsize, seed=seed,
-            progress=lambda n, best: bar.update(task, advance=1,
-                                                description=f"calibrating (best {best:.3g})"))
+    from ecosim.experiments.calibrate import calibrate as run_calibration
+    from ecosim.experiments.calibrate import write_scenario
+
+    with RunsBar("calibrating") as bar:
+        generations = 0
+
+        def progress(n: int, best: float) -> None:
+            nonlocal generations
+            generations += 1
+            bar(generations, maxiter + 1, f"calibrating (best {best:.3g})")
+
+        try:
+            result = run_calibration(
+                sc, keys, targets=chosen, replicates=replicates, population=population,
+                maxiter=maxiter, popsize=popsize, seed=seed, progress=progress,
+                execution=where)
+        except ScenarioError as err:
+            fail(str(err))
     write_scenario(scenario, result, out, {"seed": seed, "replicates": replicates,
                                            "population": population})
     for key in keys:

@@ -13,16 +13,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecosim.experiments.designs import replicate_seeds
+from ecosim.experiments.ensemble import run_ensemble
+from ecosim.experiments.executors import INLINE, Execution
 from ecosim.experiments.validate import (
     DEFAULT_POPULATION,
     Validation,
+    arm_scenarios,
+    evaluate,
     scenario_name,
-    validate,
+    shorten,
+    validation_scenario,
 )
 from ecosim.model.mechanisms import WEEK
 from ecosim.model.scenario import Scenario
 from ecosim.model.schedule import REGISTRY
-from ecosim.stie.targets import Target, applicable
+from ecosim.stie.targets import ARMS, Target, applicable
 
 DEFAULT_ABLATION_REPLICATES = 3
 
@@ -92,8 +98,13 @@ def ablate(scenario: Scenario, *, mechanisms: Sequence[str] | None = None,
            replicates: int = DEFAULT_ABLATION_REPLICATES,
            targets: Sequence[Target] | None = None,
            population: int | None = DEFAULT_POPULATION,
-           progress: Progress | None = None) -> Ablation:
+           progress: Progress | None = None, execution: Execution = INLINE) -> Ablation:
     """Validate the scenario as is and with each mechanism switched off.
+
+    Every variant and arm of one replicate seed is one family of runs: a variant whose
+    mechanism first acts at the AI's release shares the history before it with the
+    scenario as is, and each variant's arms share theirs up to the release
+    (:mod:`ecosim.experiments.ensemble`).
 
     Args:
         scenario: The scenario.
@@ -102,23 +113,32 @@ def ablate(scenario: Scenario, *, mechanisms: Sequence[str] | None = None,
         replicates: Replicate seeds per variant.
         targets: Targets (default: those that apply to the scenario).
         population: Population cap.
-        progress: Called as ``progress(variant, done_runs, total_runs)``.
+        progress: Called as ``progress(label, done_runs, total_runs)``.
+        execution: Where the runs execute (this process by default).
     """
-    targets = applicable(scenario_name(scenario)) if targets is None else list(targets)
+    name = scenario_name(scenario)
+    targets = applicable(name) if targets is None else list(targets)
     p = scenario.params
     keys = [k for k in (mechanisms or ablated()) if p[f"mechanisms.{k}"]]
-
-    def report(label):
-        return (lambda done, total: progress(label, done, total)) if progress else None
-
-    full = validate(scenario, replicates=replicates, targets=targets, population=population,
-                    progress=report("all on"))
-    off = {}
-    for key in keys:
-        sc = scenario.with_values({f"mechanisms.{key}": False}, "ablation")
-        off[key] = validate(sc, replicates=replicates, targets=targets,
-                            population=population, progress=report(f"{key} off"))
-    return Ablation(str(scenario.source), full, off)
+    variants = {None: scenario} | {
+        key: scenario.with_values({f"mechanisms.{key}": False}, "ablation") for key in keys}
+    prepared = {key: shorten(validation_scenario(sc, population), targets)
+                for key, sc in variants.items()}
+    seeds = replicate_seeds(prepared[None].params.run.seed, replicates)
+    arms = [a for a in ARMS if any(a in t.arms for t in targets)]
+    families = [[run for sc in prepared.values() for run in arm_scenarios(sc, arms, seed)]
+                for seed in seeds]
+    tick = (lambda done, total: progress("ablation", done, total)) if progress else None
+    tables = run_ensemble(families, execution=execution, progress=tick)
+    validations = {}
+    for v, (key, sc) in enumerate(prepared.items()):
+        reps = [dict(zip(arms, family[v * len(arms):(v + 1) * len(arms)], strict=True))
+                for family in tables]
+        validations[key] = Validation(str(variants[key].source), name, seeds,
+                                      sc.params.population.size,
+                                      evaluate(targets, reps, sc.params))
+    full = validations.pop(None)
+    return Ablation(str(scenario.source), full, validations)
 
 
 def plot(ablation: Ablation, path: str | Path) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import differential_evolution
 
+from ecosim.experiments.executors import INLINE, Execution
 from ecosim.experiments.validate import (
     Validation,
     evaluate,
@@ -35,7 +36,8 @@ from ecosim.experiments.validate import (
     validation_scenario,
 )
 from ecosim.model.params import SCHEMA, ScenarioError, lookup
-from ecosim.model.scenario import Scenario, flatten, read_toml
+from ecosim.model.scenario import Scenario
+from ecosim.model.scenario_files import flatten, read_toml
 from ecosim.stie.evidence import EVIDENCE
 from ecosim.stie.targets import Target, applicable
 
@@ -153,7 +155,8 @@ def calibrate(scenario: Scenario, keys: Sequence[str], *,
               targets: Sequence[Target] | None = None, replicates: int = 3,
               population: int | None = 3000, maxiter: int = 6, popsize: int = 4,
               seed: int = 2025,
-              progress: Callable[[int, float], None] | None = None) -> Calibration:
+              progress: Callable[[int, float], None] | None = None,
+              execution: Execution = INLINE) -> Calibration:
     """Search ``keys`` to minimise the misfit of a scenario to its targets.
 
     Args:
@@ -166,12 +169,22 @@ def calibrate(scenario: Scenario, keys: Sequence[str], *,
         popsize: Candidates per generation, per fitted key.
         seed: Seed of the optimiser.
         progress: Called as ``progress(evaluations, best_misfit)``.
+        execution: Where each candidate's replicates run (this process by default); the
+            search itself goes one candidate after another, as it always has.
     """
+    with execution.open() as executor:
+        return _calibrate(scenario, keys, targets, replicates, population, maxiter,
+                          popsize, seed, progress, executor)
+
+
+def _calibrate(scenario, keys, targets, replicates, population, maxiter, popsize, seed,
+               progress, executor) -> Calibration:
     bounds = search_bounds(keys)
     name = scenario_name(scenario)
     targets = applicable(name) if targets is None else list(targets)
     anchors = [a for a in ANCHORS if name in a.applies_to]
-    objective = _Objective(scenario, list(keys), targets, anchors, replicates, population)
+    objective = _Objective(scenario, list(keys), targets, anchors, replicates, population,
+                           executor)
     state = {"n": 0, "best": float("inf")}
 
     def callback(*_args, **_kw) -> None:
@@ -201,9 +214,11 @@ def calibrate(scenario: Scenario, keys: Sequence[str], *,
 class _Objective:
     """The misfit as a picklable function of the fitted values."""
 
-    def __init__(self, scenario, keys, targets, anchors, replicates, population):
+    def __init__(self, scenario, keys, targets, anchors, replicates, population,
+                 executor=None):
         self.scenario, self.keys, self.targets = scenario, keys, targets
         self.anchors, self.replicates, self.population = anchors, replicates, population
+        self.executor = executor
 
     def values(self, x: np.ndarray) -> dict[str, Any]:
         out = {}
@@ -224,7 +239,7 @@ class _Objective:
         seeds = replicate_seeds(p.run.seed, self.replicates)
         arms = [a for a in ("ai", "no_ai", "replace", "accumulate")
                 if any(a in t.arms for t in self.targets)] or ["ai"]
-        reps = run_arms(sc, arms, seeds)
+        reps = run_arms(sc, arms, seeds, executor=self.executor)
         val = Validation(str(self.scenario.source), scenario_name(self.scenario), seeds,
                          p.population.size, evaluate(self.targets, reps, p))
         anchor_values = {}

@@ -39,8 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.model.params import SCHEMA, Param, ScenarioError, lookup
-from ecosim.model.scenario import Scenario, flatten, load_scenario, parse_set, read_toml
+from ecosim.model.params import SCHEMA, Param, Params, ScenarioError, lookup
+from ecosim.model.scenario_files import flatten, parse_set, read_params, read_toml
 
 SOBOL_SECOND_ORDER = False
 """Sobol designs estimate first-order and total indices only (N * (k + 2) points)."""
@@ -177,7 +177,7 @@ class Sweep:
         base_path: The base scenario file (resolved against the sweep file's folder).
         base_set: Overrides of the base scenario (dotted key -> value): the file's ``[set]``
             table, then ``--set``.
-        base: The base scenario with the overrides applied.
+        base: The base scenario's parameters, with the overrides applied.
         design: Design name (a key of :data:`SAMPLERS`).
         samples: The design's size parameter (see :data:`SAMPLERS`).
         replicates: Runs per point.
@@ -190,7 +190,7 @@ class Sweep:
     description: str
     base_path: Path
     base_set: dict[str, Any]
-    base: Scenario
+    base: Params
     design: str
     samples: int
     replicates: int
@@ -235,7 +235,7 @@ class Sweep:
             "varied": self.keys,
             "root_seed": self.seed,
             "base": {"scenario": str(self.base_path), "set": _jsonable(self.base_set),
-                     "parameters": self.base.params.nested()},
+                     "parameters": self.base.nested()},
             "options": {"sobol_second_order": SOBOL_SECOND_ORDER,
                         "morris_levels": MORRIS_LEVELS},
         }
@@ -326,7 +326,7 @@ def load_sweep(path: str | Path, sets: Sequence[str] = (), replicates: int | Non
         raise ScenarioError(f"{where}: 'set' must be a table [set]")
     base_set = flatten(set_table, f"{where} [set]")
     try:
-        base = load_scenario(base_path)
+        base = read_params(base_path)
     except ScenarioError as err:
         raise ScenarioError(f"{where}: base scenario: {err}") from None
     base = base.with_values(base_set, f"{where} [set]")

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ecosim.experiments.executors import INLINE, Execution
 from ecosim.model.params import SCHEMA
 from ecosim.model.rules import RULES
 from ecosim.model.schedule import REGISTRY, parameters_read
@@ -78,7 +79,7 @@ def pin_outputs(root: Path = ROOT,
 
 def refresh_results(replicates: int | None = None,
                     progress: Callable[[str, int, int], None] | None = None,
-                    path: Path = RESULTS) -> dict[str, Any]:
+                    path: Path = RESULTS, execution: Execution = INLINE) -> dict[str, Any]:
     """Re-run validation of the dated scenarios, ablation of the Q&A one and the pinned
     runs; write the file."""
     from ecosim.experiments.ablate import ablate, plot
@@ -90,12 +91,13 @@ def refresh_results(replicates: int | None = None,
     for rel in SCENARIOS:
         sc = load_scenario(ROOT / rel)
         tick = (lambda d, t, rel=rel: progress(f"validate {rel}", d, t)) if progress else None
-        v = validate(sc, replicates=replicates or DEFAULT_REPLICATES, progress=tick)
+        v = validate(sc, replicates=replicates or DEFAULT_REPLICATES, progress=tick,
+                     execution=execution)
         record = v.record()
         record["scenario"] = rel
         results["validation"][rel] = record
     sc = load_scenario(ROOT / ABLATED)
-    ab = ablate(sc, progress=progress)
+    ab = ablate(sc, progress=progress, execution=execution)
     record = ab.record()
     record["scenario"] = ABLATED
     results["ablation"] = record

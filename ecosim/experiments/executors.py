@@ -18,6 +18,7 @@ import signal
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from ecosim.model.params import ScenarioError
@@ -136,3 +137,31 @@ def open_executor(backend: str = "local", workers: int | None = None,
                 cluster.close()
     else:
         raise ValueError(f"unknown backend {backend!r}; expected one of {BACKENDS}")
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Where an ensemble's runs execute.
+
+    Attributes:
+        backend: ``inline`` (this process, one tree after another), ``local`` (a process
+            pool) or ``dask`` (a LocalCluster, or the scheduler given).
+        workers: Worker processes (None: all cores).
+        scheduler: Address of a running Dask scheduler (``dask`` only).
+    """
+
+    backend: str = "inline"
+    workers: int | None = None
+    scheduler: str | None = None
+
+    @contextmanager
+    def open(self) -> Iterator[Executor | None]:
+        """The executor for a series of ensembles (None: run inline)."""
+        if self.backend == "inline":
+            yield None
+            return
+        with open_executor(self.backend, self.workers, self.scheduler) as (executor, _):
+            yield executor
+
+
+INLINE = Execution()

@@ -13,8 +13,8 @@ import os
 import platform
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecosim.model.forking import parting_week
 from ecosim.model.model import EcosystemModel
 from ecosim.model.scenario import Scenario
 from ecosim.stie.regimes import Regime, classify
@@ -38,13 +39,13 @@ class RunResult:
             ``ecosim.model.observables.COLUMNS`` plus ``date``).
         manifest: Seed, resolved parameters, regime, versions and ``output_sha256``.
         regime: The classification of the run.
-        model: The model at the end of the run.
+        model: The model at the end of the run (None when an ensemble did not keep it).
     """
 
     timeseries: pd.DataFrame
     manifest: dict[str, Any]
     regime: Regime
-    model: EcosystemModel
+    model: EcosystemModel | None
 
 
 def run_scenario(
@@ -71,11 +72,104 @@ def run_scenario(
         model.step()
         if progress:
             progress(model.week, total)
+    return _result(model, engine, time.perf_counter() - started)
+
+
+def _result(model: EcosystemModel, engine: str, seconds: float,
+            forked_at: int | None = None, keep_model: bool = True) -> RunResult:
     ts = timeseries(model)
     regime = classify(ts, model.p)
     manifest = run_manifest(model, ts, regime) | {
-        "engine": engine, "elapsed_seconds": round(time.perf_counter() - started, 3)}
-    return RunResult(ts, manifest, regime, model)
+        "engine": engine, "elapsed_seconds": round(seconds, 3)}
+    if forked_at is not None:
+        manifest["forked_at_week"] = forked_at
+    return RunResult(ts, manifest, regime, model if keep_model else None)
+
+
+@dataclass
+class _Branch:
+    """One run of a family: where it forks from its parent, and its own forks."""
+
+    index: int
+    scenario: Scenario
+    week: int | None = None  # None: a run of its own from the start
+    children: list[_Branch] = field(default_factory=list)
+
+    def members(self) -> list[int]:
+        """This run's index and those of every run forked from it, at any depth."""
+        return [self.index] + [i for child in self.children for i in child.members()]
+
+
+def plan_family(scenarios: Sequence[Scenario]) -> list[_Branch]:
+    """Arrange runs with one seed as trees: each run forks from the earlier run it shares
+    the longest stepped history with; a run that shares none starts a tree of its own."""
+    roots: list[_Branch] = []
+    branches: list[_Branch] = []
+    for i, scenario in enumerate(scenarios):
+        branch = _Branch(i, scenario)
+        start = -scenario.params.run.burn_in_weeks
+        best: tuple[int, _Branch] | None = None
+        for other in branches:
+            week = parting_week(other.scenario.params, scenario.params)
+            # fork only where a stepped week is shared, and where the other run exists
+            if week is None or week <= start or (other.week is not None and week < other.week):
+                continue
+            if best is None or week > best[0]:
+                best = (week, other)
+        if best is None:
+            roots.append(branch)
+        else:
+            branch.week = best[0]
+            best[1].children.append(branch)
+        branches.append(branch)
+    return roots
+
+
+def run_family(scenarios: Sequence[Scenario], *, seed: int | None = None,
+               keep_models: bool = False) -> list[RunResult]:
+    """Run scenarios that share a seed, running the history they share only once.
+
+    Paired arms (with and without the AI, model-collapse arms, a mechanism switched off)
+    are one run up to the week they part ways (:func:`ecosim.model.forking.parting_week`):
+    each scenario forks from the earlier one it shares the longest history with, and goes
+    on alone from there (:func:`plan_family`). The results are exactly those of
+    :func:`run_scenario` on each scenario (the same output hashes; ``tests/test_forking.py``).
+
+    Args:
+        scenarios: The runs (their ``run.seed`` is used unless ``seed`` is given).
+        seed: Overrides every scenario's ``run.seed``.
+        keep_models: Keep each finished model in its result (memory grows with the family).
+
+    Returns:
+        One result per scenario, in the given order; a forked one has ``forked_at_week`` in
+        its manifest.
+    """
+    if seed is not None:
+        scenarios = [sc.with_values({"run.seed": seed}) for sc in scenarios]
+    results: list[RunResult | None] = [None] * len(scenarios)
+    for root in plan_family(scenarios):
+        started = time.perf_counter()
+        _grow(root, EcosystemModel(root.scenario, burn_in=False), started, results,
+              keep_models)
+    return results  # type: ignore[return-value]
+
+
+def _grow(branch: _Branch, model: EcosystemModel, started: float,
+          results: list[RunResult | None], keep_models: bool) -> None:
+    """Step one branch to its end, forking its children in their weeks."""
+    pending = sorted(branch.children, key=lambda b: b.week)
+
+    def fork_due() -> None:
+        while pending and pending[0].week <= model.week:
+            child = pending.pop(0)
+            _grow(child, model.fork(child.scenario), started, results, keep_models)
+
+    while model.running:
+        fork_due()
+        model.step()
+    fork_due()
+    results[branch.index] = _result(model, "fast", time.perf_counter() - started,
+                                    branch.week, keep_models)
 
 
 def run_manifest(model: EcosystemModel, ts: pd.DataFrame, regime: Regime | None) -> dict[str, Any]:

@@ -339,7 +339,7 @@ def load_timeseries(out: str | Path) -> pd.DataFrame:
 def plan(sweep: Sweep, replicates: int | None = None) -> list[RunTask]:
     """Every run of the design, replicate-major (a full first pass over the points first,
     so a stopped sweep already covers the whole design)."""
-    base = dict(sweep.base.params)
+    base = dict(sweep.base)
     n = replicates or sweep.replicates
     seeds = sweep.seeds(n)
     return [RunTask(run_id(i, r), i, r, seeds[r], point, base)

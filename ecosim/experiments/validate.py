@@ -13,6 +13,7 @@ Seeds: replicate ``r`` uses ``SeedSequence(run.seed).spawn(n)[r]``, as sweeps do
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ import pandas as pd
 from scipy import stats
 
 from ecosim.experiments.designs import replicate_seeds
-from ecosim.experiments.run import run_scenario
+from ecosim.experiments.ensemble import run_ensemble
+from ecosim.experiments.executors import INLINE, Execution
 from ecosim.model.scenario import Scenario
 from ecosim.stie.targets import ARMS, Target, applicable
 
@@ -144,22 +146,25 @@ def interval90(values: Sequence[float]) -> tuple[float, float]:
     return (m - half, m + half)
 
 
+def arm_scenarios(scenario: Scenario, arms: Iterable[str], seed: int) -> list[Scenario]:
+    """The scenario of each arm at one seed (the arms of a paired replicate)."""
+    return [(scenario.with_values(ARMS[arm], f"arm {arm}") if ARMS[arm] else scenario)
+            .with_values({"run.seed": seed}) for arm in arms]
+
+
 def run_arms(scenario: Scenario, arms: Iterable[str], seeds: Sequence[int],
-             progress: Progress | None = None) -> list[dict[str, pd.DataFrame]]:
-    """Run each arm once per seed; returns one {arm: timeseries} per replicate."""
+             progress: Progress | None = None, *, execution: Execution = INLINE,
+             executor: Executor | None = None) -> list[dict[str, pd.DataFrame]]:
+    """Run each arm once per seed; returns one {arm: timeseries} per replicate.
+
+    The arms of a replicate share their history up to the week they part ways (the AI's
+    release, for the usual arms), which runs once (:mod:`ecosim.experiments.ensemble`).
+    """
     arms = list(arms)
-    total, done = len(arms) * len(seeds), 0
-    out = []
-    for seed in seeds:
-        runs = {}
-        for arm in arms:
-            sc = scenario.with_values(ARMS[arm], f"arm {arm}") if ARMS[arm] else scenario
-            runs[arm] = run_scenario(sc, seed=seed).timeseries
-            done += 1
-            if progress:
-                progress(done, total)
-        out.append(runs)
-    return out
+    families = [arm_scenarios(scenario, arms, seed) for seed in seeds]
+    tables = run_ensemble(families, execution=execution, executor=executor,
+                          progress=progress)
+    return [dict(zip(arms, family, strict=True)) for family in tables]
 
 
 def evaluate(targets: Sequence[Target], replicates: Sequence[Mapping[str, pd.DataFrame]],
@@ -186,7 +191,8 @@ def evaluate(targets: Sequence[Target], replicates: Sequence[Mapping[str, pd.Dat
 def validate(scenario: Scenario, *, replicates: int = DEFAULT_REPLICATES,
              targets: Sequence[Target] | None = None,
              population: int | None = DEFAULT_POPULATION,
-             progress: Progress | None = None) -> Validation:
+             progress: Progress | None = None, execution: Execution = INLINE,
+             executor: Executor | None = None) -> Validation:
     """Run the paired replicates of a scenario and check its targets.
 
     Args:
@@ -195,12 +201,14 @@ def validate(scenario: Scenario, *, replicates: int = DEFAULT_REPLICATES,
         targets: Targets to check (default: all that apply to the scenario).
         population: Cap on the population size (None: as written).
         progress: Called as ``progress(done_runs, total_runs)``.
+        execution: Where the runs execute (this process by default).
+        executor: An executor already open (:meth:`Execution.open`), for many validations.
     """
     name = scenario_name(scenario)
     targets = applicable(name) if targets is None else list(targets)
     sc = shorten(validation_scenario(scenario, population), targets)
     seeds = replicate_seeds(sc.params.run.seed, replicates)
     arms = [a for a in ARMS if any(a in t.arms for t in targets)]
-    reps = run_arms(sc, arms, seeds, progress)
+    reps = run_arms(sc, arms, seeds, progress, execution=execution, executor=executor)
     return Validation(str(scenario.source), name, seeds, sc.params.population.size,
                       evaluate(targets, reps, sc.params))

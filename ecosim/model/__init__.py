@@ -9,12 +9,11 @@ registry of mechanisms (:mod:`~ecosim.model.schedule`) and the mechanisms themse
 (:mod:`~ecosim.model.observables`), and at the top :class:`~ecosim.model.model.EcosystemModel`
 (a thin Mesa model) and the classic-Mesa :mod:`~ecosim.model.reference` engine.
 
-Importing this package declares every model key: the modules below are imported here, so
-the schema does not depend on what a caller happened to import first.
+Importing this package loads nothing else: the schema of scenario keys and the registry of
+mechanisms import the modules that declare them the first time they are read, so what a
+caller sees does not depend on what it happened to import first.
 """
 
-from ecosim.model import assistant, flows, mechanisms, people, platforms, topics, world
-from ecosim.model.params import SCHEMA, Params, ScenarioError
-
-__all__ = ["SCHEMA", "Params", "ScenarioError", "assistant", "flows", "mechanisms", "people",
-           "platforms", "topics", "world"]
+ENGINES = ("fast", "reference")
+"""The engines a run can use: vectorised columns, or one Mesa agent per person
+(:data:`ecosim.model.reference.ENGINES` maps them to the model classes)."""

@@ -17,11 +17,13 @@ mechanisms that do not involve the AI line up between the two worlds.
 
 from __future__ import annotations
 
+import copy
 import zlib
 
 import mesa
 import numpy as np
 
+from ecosim.model.forking import parting_week
 from ecosim.model.mechanisms import WEEK
 from ecosim.model.observables import COLUMNS, weekly_record
 from ecosim.model.params import Params
@@ -38,6 +40,9 @@ class EcosystemModel(mesa.Model):
             :func:`ecosim.load_scenario`) or a mapping of dotted keys to override the
             defaults.
         seed: Overrides ``run.seed`` when given.
+        burn_in: Run the ``run.burn_in_weeks`` unrecorded weeks now, so that the model
+            starts at week 0 (the default). False leaves it at the first burn-in week, for
+            callers that step the burn-in themselves (ensembles that fork during it).
 
     Attributes:
         p: The resolved parameters.
@@ -47,7 +52,8 @@ class EcosystemModel(mesa.Model):
         datacollector: Mesa's collector with one row per recorded week.
     """
 
-    def __init__(self, scenario: Scenario | dict | None = None, *, seed: int | None = None):
+    def __init__(self, scenario: Scenario | dict | None = None, *, seed: int | None = None,
+                 burn_in: bool = True):
         if not isinstance(scenario, Scenario):
             scenario = Scenario.from_overrides(scenario or {})
         if seed is not None:
@@ -63,12 +69,12 @@ class EcosystemModel(mesa.Model):
         self.schedule: tuple[Mechanism, ...] = tuple(
             REGISTRY[key] for key in WEEK if self.p[f"mechanisms.{key}"])
         self.world: World = build_world(self.p, self.rng, week=-self.p.run.burn_in_weeks)
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = WeeklyRecord(
             model_reporters={name: _reporter(name) for name in COLUMNS})
         self.record: dict[str, float] = {}
         self.running = True
         self._add_person_agents()
-        while self.week < 0:
+        while burn_in and self.week < 0:
             self.step()
 
     @property
@@ -97,8 +103,54 @@ class EcosystemModel(mesa.Model):
         while self.running:
             self.step()
 
+    def fork(self, scenario: Scenario) -> EcosystemModel:
+        """A copy of this model as it is now, to go on under ``scenario``.
+
+        Valid when ``scenario`` (same seed) would have given this same history so far:
+        the week must not be past :func:`ecosim.model.forking.parting_week` of the two
+        parameter sets. The copy has its own world, random streams and record, so the two
+        go on independently, each drawing what it would have drawn alone.
+
+        Raises:
+            ValueError: If the scenario's history would already differ from this one's.
+        """
+        parting = parting_week(self.p, scenario.params)
+        if parting is None or self.week > parting:
+            raise ValueError(f"cannot fork in week {self.week}: the runs part ways in week "
+                             f"{parting}" if parting is not None else
+                             "cannot fork: the runs differ from the start")
+        twin = type(self).__new__(type(self))
+        mesa.Model.__init__(twin, scenario=scenario)
+        twin.rng.bit_generator.state = self.rng.bit_generator.state
+        # Mesa's own clock: let it tick up to this model's, stepping nothing.
+        if self.time > twin.time:
+            stepping, twin._user_step = twin._user_step, lambda: None
+            twin._advance_time(self.time)
+            twin._user_step = stepping
+        twin.p = scenario.params
+        twin.scenario_source = scenario.source
+        twin.streams = copy.deepcopy(self.streams)
+        twin.schedule = tuple(REGISTRY[key] for key in WEEK if twin.p[f"mechanisms.{key}"])
+        twin.world = copy.deepcopy(self.world)
+        twin.datacollector = copy.deepcopy(self.datacollector)
+        twin.record = dict(self.record)
+        twin.running = twin.week < twin.p.run.weeks
+        return twin
+
     def _add_person_agents(self) -> None:
         """The fast engine keeps people as columns only (see ecosim.model.reference)."""
+
+
+class WeeklyRecord(mesa.DataCollector):
+    """Mesa's collector, fed the week's row (``model.record``) directly: the values are
+    plain floats, so the copy Mesa makes of every reported value is not needed."""
+
+    def collect(self, model: EcosystemModel) -> None:
+        """Append this week's row."""
+        self._collection_steps.append(model.time)
+        record = model.record
+        for name, values in self.model_vars.items():
+            values.append(record[name])
 
 
 def _child_generator(rng: np.random.Generator, key: str) -> np.random.Generator:

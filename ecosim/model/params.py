@@ -4,8 +4,8 @@ Every scenario key has a type, a default, a unit, an allowed range and a one-lin
 Keys are declared next to the code that reads them (an entity module or a mechanism module)
 with :func:`declare`; this module only holds the collection, the checks and the views. The
 scenario loader, ``--set``, the dashboard sliders and the generated documentation all read
-:data:`SCHEMA`, so a range is never written twice. :mod:`ecosim.model` imports every module
-that declares keys, so the schema is complete however ecosim is imported.
+:data:`SCHEMA`, so a range is never written twice. The schema imports every module that
+declares keys the first time it is read, so it is complete however ecosim is imported.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 
@@ -114,20 +115,80 @@ def _fmt(x: float | None) -> str:
     return f"{x:g}"
 
 
-SCHEMA: dict[str, Param] = {}
-"""All scenario keys by dotted key, filled by :func:`declare` in the modules that
-:mod:`ecosim.model` imports."""
+class Registry(dict):
+    """A dict filled by the modules that declare its entries, and complete when read.
+
+    The first read imports those modules (named in ``modules``), so that what a caller sees
+    never depends on what it happened to import first, while importing the registry alone
+    stays cheap (``ecosim --help`` loads no numerical library). Entries are added with
+    :meth:`add`, which does not trigger the imports. It iterates in the order of its keys,
+    not of their declaration, which would depend on the order modules were imported in.
+    """
+
+    def __init__(self, modules: tuple[str, ...]):
+        super().__init__()
+        self._modules = modules
+        self._complete = False
+
+    def complete(self) -> Registry:
+        """Import every declaring module (once) and return the registry."""
+        if not self._complete:
+            self._complete = True
+            for module in self._modules:
+                import_module(module)
+        return self
+
+    def add(self, key: str, value: Any) -> None:
+        """Add an entry; a key may be added only once."""
+        if dict.__contains__(self, key):
+            raise RuntimeError(f"{key} declared twice")
+        dict.__setitem__(self, key, value)
+
+    def __getitem__(self, key):
+        return dict.__getitem__(self.complete(), key)
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self.complete(), key)
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return dict.__len__(self.complete())
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def get(self, key, default=None):
+        """As dict.get, on the complete registry."""
+        return dict.get(self.complete(), key, default)
+
+    def keys(self) -> list:
+        """The keys of the complete registry, sorted."""
+        return sorted(dict.keys(self.complete()))
+
+    def values(self) -> list:
+        """The values, in the order of :meth:`keys`."""
+        return [dict.__getitem__(self, k) for k in self.keys()]
+
+    def items(self) -> list:
+        """The (key, value) pairs, in the order of :meth:`keys`."""
+        return [(k, dict.__getitem__(self, k)) for k in self.keys()]
+
+
+SCHEMA: Registry = Registry(("ecosim.model.world", "ecosim.model.mechanisms"))
+"""All scenario keys by dotted key, declared with :func:`declare` beside the code that
+reads them (the model's entities and mechanisms, whose modules it imports when first read)
+and, for the keys of a run itself, below."""
 
 
 def declare(*params: Param) -> tuple[Param, ...]:
     """Add scenario keys to :data:`SCHEMA`; a key may be declared only once."""
     for p in params:
-        if p.key in SCHEMA:
-            raise RuntimeError(f"scenario key {p.key} declared twice")
         if p.kind in (int, float) and (p.low is None or p.high is None):
             raise RuntimeError(f"scenario key {p.key} needs a range")
         p.check(p.default, "schema default")
-        SCHEMA[p.key] = p
+        SCHEMA.add(p.key, p)
     return params
 
 
@@ -213,15 +274,12 @@ class Params(Mapping[str, Any]):
 
     def __init__(self, values: Mapping[str, Any]):
         object.__setattr__(self, "_values", dict(values))
-        object.__setattr__(self, "_families", _sections(self._values))
+        # The families are plain attributes of the instance: ``p.ai`` is one dict lookup.
+        self.__dict__.update(_sections(self._values))
 
-    def __getattr__(self, name: str) -> Section:
-        families = self.__dict__.get("_families", {})
-        try:
-            return families[name]
-        except KeyError:
-            raise AttributeError(f"no parameter family '{name}'; families: "
-                                 f"{', '.join(sorted(families))}") from None
+    def __getattr__(self, name: str) -> Section:  # only reached for an unknown family
+        families = sorted(k for k in self.__dict__ if not k.startswith("_"))
+        raise AttributeError(f"no parameter family '{name}'; families: {', '.join(families)}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("parameters are read-only: use with_values() for a changed copy")
@@ -285,7 +343,8 @@ def defaults() -> Params:
     return Params({k: p.default for k, p in SCHEMA.items()})
 
 
-# The keys of a run itself; every other key is declared beside the code that reads it.
+# The keys of a run itself and of its classification; every other key is declared beside
+# the code that reads it.
 declare(
     Param("meta.name", "", "text", "Short name of the scenario.", group="meta"),
     Param("meta.description", "", "text", "What the scenario shows.", group="meta"),
@@ -297,4 +356,19 @@ declare(
           2**63 - 1, group="run"),
     Param("run.start_date", dt.date(2019, 1, 7), "date", "Calendar date of week 0.",
           group="run"),
+    Param("regime.collapse_below", 0.25, "share of pre-launch level",
+          "Final contributors below this share of the pre-launch level count as collapse.",
+          0.0, 1.0, group="regime"),
+    Param("regime.resilient_above", 0.85, "share of pre-launch level",
+          "Final contributors at or above this share count as resilient.", 0.0, 10.0,
+          group="regime"),
+    Param("regime.baseline_weeks", 26, "weeks",
+          "Weeks before the launch averaged as the pre-launch level.", 1, 520, group="regime"),
+    Param("regime.final_weeks", 52, "weeks", "Last weeks averaged as the final level.",
+          1, 1040, group="regime"),
+    Param("regime.cycle_amplitude", 0.1, "share of mean",
+          "Smallest swing (peak or trough against the mean) that counts as a cycle.",
+          0.0, 1.0, group="regime"),
+    Param("regime.min_cycles", 2, "cycles", "Peaks and troughs needed to call oscillation.",
+          1, 100, group="regime"),
 )

@@ -115,7 +115,7 @@ class Trend:
         """Recent over usual (1 where nothing is known yet or the usual level is zero)."""
         with np.errstate(invalid="ignore", divide="ignore"):
             r = self.recent / self.usual
-        return np.nan_to_num(r, nan=1.0, posinf=1.0)
+        return np.where(np.isfinite(r), r, 1.0)  # both are >= 0: only NaN and +inf
 
 
 class QAPlatform(Platform):

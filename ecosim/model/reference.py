@@ -36,6 +36,7 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
+from ecosim.model import ENGINES as ENGINE_NAMES
 from ecosim.model.mechanisms import WEEK
 from ecosim.model.mechanisms.community import (
     churn_hazard,
@@ -217,6 +218,14 @@ class ReferenceEcosystemModel(EcosystemModel):
                 "add one to ecosim.model.reference.PER_AGENT")
         super().__init__(*args, **kwargs)
 
+    def fork(self, scenario) -> ReferenceEcosystemModel:
+        """Not available: every agent holds its model, so a copy cannot be made cheaply.
+
+        Raises:
+            NotImplementedError: Always; run each scenario on its own instead.
+        """
+        raise NotImplementedError("the reference engine cannot fork; run each arm alone")
+
     def _add_person_agents(self) -> None:
         """One Person agent per row of the population, with their ties as agent lists."""
         people = self.world.people
@@ -308,5 +317,5 @@ PER_AGENT: dict[str, Callable[[ReferenceEcosystemModel], None]] = {
 }
 """The phase that runs each person-level mechanism agent by agent, by mechanism key."""
 
-ENGINES = {"fast": EcosystemModel, "reference": ReferenceEcosystemModel}
+ENGINES = dict(zip(ENGINE_NAMES, (EcosystemModel, ReferenceEcosystemModel), strict=True))
 """Model classes by engine name (``ecosim run --engine``)."""

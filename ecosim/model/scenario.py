@@ -1,30 +1,19 @@
-"""Scenario files: TOML, validated on load against the declared keys.
+"""Scenarios: the validated parameters of a run, as a Mesa scenario.
 
-A scenario file holds tables named like the key prefixes::
-
-    [population]
-    size = 10000
-
-    [ai]
-    launch_week = 104
-    retrain_interval = 52
-
-Keys left out take their defaults. ``--set ai.retrain_interval=26`` overrides any key.
-Every problem (missing file, malformed TOML, unknown key, wrong type, value out of range,
-bad ``--set``) raises :class:`~ecosim.model.params.ScenarioError` with one line that names the
-file, the key and what is allowed.
+Scenario files are read and checked by :mod:`ecosim.model.scenario_files`;
+:func:`load_scenario` returns them as a :class:`Scenario`, which ``EcosystemModel`` takes.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from ecosim.model.params import SCHEMA, Params, ScenarioError, defaults, lookup
+from ecosim.model.params import Params, defaults
+from ecosim.model.scenario_files import read_params
 
 
 class Scenario(MesaScenario):
@@ -48,52 +37,6 @@ class Scenario(MesaScenario):
         return Scenario(self.params.with_values(values, where), self.source)
 
 
-def flatten(table: Mapping[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
-    """Nested TOML tables -> dotted keys; tables where a value belongs are errors."""
-    out: dict[str, Any] = {}
-    for name, value in table.items():
-        key = f"{prefix}{name}"
-        if isinstance(value, dict):
-            if key in SCHEMA:
-                raise ScenarioError(
-                    f"{where}: key '{key}' is a table; expected {SCHEMA[key].allowed()}")
-            out.update(flatten(value, where, key + "."))
-        else:
-            out[key] = value
-    return out
-
-
-def read_toml(path: str | Path) -> dict[str, Any]:
-    """Read a TOML file, turning every failure into a one-line :class:`ScenarioError`."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{path}: is a directory, expected a TOML file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"{path}: cannot read ({err.__class__.__name__})") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: malformed TOML: {err}") from None
-
-
-def parse_set(item: str, where: str = "--set") -> tuple[str, Any]:
-    """Parse one ``key=value`` override; the value is read as TOML, else as a bare string."""
-    key, sep, raw = item.partition("=")
-    key, raw = key.strip(), raw.strip()
-    if not sep or not key or not raw:
-        raise ScenarioError(f"{where} {item!r}: expected key=value, e.g. ai.retrain_interval=26")
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw
-    lookup(key, where)
-    return key, value
-
-
 def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     """Read, validate and resolve a scenario file.
 
@@ -107,9 +50,4 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     Raises:
         ScenarioError: On any problem with the file or the overrides (one clear line).
     """
-    where = str(path)
-    values = flatten(read_toml(path), where)
-    params = defaults().with_values(values, where)
-    changes = dict(parse_set(item) for item in overrides)
-    params = params.with_values(changes, "--set")
-    return Scenario(params, where)
+    return Scenario(read_params(path, overrides), str(path))

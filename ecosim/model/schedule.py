@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ecosim.model.params import SCHEMA, Param, Params, declare
+from ecosim.model.params import SCHEMA, Param, Params, Registry, declare
 
 if TYPE_CHECKING:
     from ecosim.model.world import World
@@ -76,6 +76,9 @@ class Card:
         assumptions: Choices made where the sources are vague.
         family: Module family (ai, knowledge, demand, contribution, community, leverage).
         scale: What it acts on, one of :data:`SCALES`.
+        from_release: True when it does nothing before an AI exists (before the first
+            release week it changes no state and draws nothing): runs that differ only in
+            what it reads share their history up to the release (:mod:`ecosim.model.forking`).
         default_on: Whether the mechanism is switched on by default.
         ablation: Why ablation leaves it out, when it does (empty: ablation switches it off
             like any other).
@@ -90,6 +93,7 @@ class Card:
     assumptions: tuple[str, ...] = ()
     family: str = ""
     scale: str = "world"
+    from_release: bool = False
     default_on: bool = True
     ablation: str = ""
     fn: MechanismFn | None = field(default=None, repr=False, compare=False)
@@ -120,8 +124,9 @@ class Mechanism:
         self.card.fn(world, p, rng)
 
 
-REGISTRY: dict[str, Mechanism] = {}
-"""Every mechanism by key, in registration order."""
+REGISTRY: Registry = Registry(("ecosim.model.mechanisms",))
+"""Every mechanism by key, in registration order (the mechanism modules register
+themselves; the registry imports them when first read)."""
 
 
 def mechanism(
@@ -133,6 +138,7 @@ def mechanism(
     targets: Sequence[str] = (),
     assumptions: Sequence[str] = (),
     scale: str = "world",
+    from_release: bool = False,
     default_on: bool = True,
     ablation: str = "",
 ) -> Callable[[MechanismFn], MechanismFn]:
@@ -141,8 +147,6 @@ def mechanism(
         raise RuntimeError(f"mechanism {key}: scale must be one of {SCALES}")
 
     def register(fn: MechanismFn) -> MechanismFn:
-        if key in REGISTRY:
-            raise RuntimeError(f"mechanism {key} registered twice")
         if fn.__name__ != key:
             raise RuntimeError(f"mechanism function {fn.__name__} must be named {key}")
         card = Card(
@@ -154,6 +158,7 @@ def mechanism(
             assumptions=tuple(assumptions),
             family=fn.__module__.rsplit(".", 1)[-1],
             scale=scale,
+            from_release=from_release,
             default_on=default_on,
             ablation=ablation,
             fn=fn,
@@ -167,7 +172,7 @@ def mechanism(
                 group="mechanisms",
             )
         )
-        REGISTRY[key] = Mechanism(card)
+        REGISTRY.add(key, Mechanism(card))
         return fn
 
     return register

@@ -12,6 +12,9 @@ world without the AI, the same weeks):
 - **resilient**: the final level is at least ``regime.resilient_above`` of the pre-launch
   level;
 - **decline**: in between — a new, lower equilibrium.
+
+The thresholds are scenario keys (``regime.*``, declared with the keys of a run in
+:mod:`ecosim.model.params`).
 """
 
 from __future__ import annotations
@@ -21,28 +24,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ecosim.model.params import Param, Params, declare
+from ecosim.model.params import Params
 
 if TYPE_CHECKING:
     import pandas as pd
-
-declare(
-    Param("regime.collapse_below", 0.25, "share of pre-launch level",
-          "Final contributors below this share of the pre-launch level count as collapse.",
-          0.0, 1.0, group="regime"),
-    Param("regime.resilient_above", 0.85, "share of pre-launch level",
-          "Final contributors at or above this share count as resilient.", 0.0, 10.0,
-          group="regime"),
-    Param("regime.baseline_weeks", 26, "weeks",
-          "Weeks before the launch averaged as the pre-launch level.", 1, 520, group="regime"),
-    Param("regime.final_weeks", 52, "weeks", "Last weeks averaged as the final level.",
-          1, 1040, group="regime"),
-    Param("regime.cycle_amplitude", 0.1, "share of mean",
-          "Smallest swing (peak or trough against the mean) that counts as a cycle.",
-          0.0, 1.0, group="regime"),
-    Param("regime.min_cycles", 2, "cycles", "Peaks and troughs needed to call oscillation.",
-          1, 100, group="regime"),
-)
 
 REGIMES = ("collapse", "decline", "resilient", "oscillation")
 

@@ -24,14 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ecosim.model.params import Params
 from ecosim.stie.evidence import EVIDENCE
 
-Runs = Mapping[str, pd.DataFrame]
+if TYPE_CHECKING:
+    import pandas as pd
+
+Runs = Mapping[str, "pd.DataFrame"]
 """One replicate's time series by arm name."""
 
 ARMS: dict[str, dict[str, object]] = {

@@ -10,6 +10,7 @@ from typing import Any
 import solara
 
 from ecosim.experiments.analysis import REGIME_COLOURS
+from ecosim.model.mechanisms import WEEK
 from ecosim.model.params import Params
 from ecosim.model.schedule import REGISTRY
 from ecosim.stie.cards import card_record
@@ -104,8 +105,8 @@ def StiePanel(params: Params | None, values: dict[str, Any], source: str):
     TargetsPanel(values, source)
     executable = list(TARGETS)
     with solara.v.ExpansionPanels(multiple=True, accordion=True, class_="ecosim-stie"):
-        for mech in REGISTRY.values():
-            rec = card_record(mech.card, params, executable)
+        for key in WEEK:  # in the order of the week
+            rec = card_record(REGISTRY[key].card, params, executable)
             with solara.v.ExpansionPanel():
                 state = "on" if rec["enabled"] else "OFF"
                 solara.v.ExpansionPanelHeader(children=[

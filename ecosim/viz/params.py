@@ -15,6 +15,7 @@ from typing import Any
 
 import solara
 
+from ecosim.model.mechanisms import WEEK
 from ecosim.model.params import SCHEMA, Param
 from ecosim.model.schedule import REGISTRY
 
@@ -184,7 +185,8 @@ def MechanismSwitches(values: dict[str, Any], on_change: Callable[[str, Any], No
                 children=["Mechanisms" + (f"  ({off} off)" if off else "")])
             with solara.v.ExpansionPanelContent():
                 if opened.value == 0:
-                    for key, mech in REGISTRY.items():
+                    for key in WEEK:  # in the order of the week
+                        mech = REGISTRY[key]
                         switch = mech.card.switch
                         solara.Switch(label=key.replace("_", " "), value=values[switch],
                                       on_value=lambda v, s=switch: on_change(s, v))

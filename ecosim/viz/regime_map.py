@@ -20,7 +20,7 @@ import solara
 from ecosim.experiments.analysis import REGIME_COLOURS
 from ecosim.experiments.sweep import SweepFolder, load_runs
 from ecosim.model.params import SCHEMA
-from ecosim.model.scenario import flatten
+from ecosim.model.scenario_files import flatten
 from ecosim.stie.regimes import REGIMES
 
 DEFAULT_FOLDER = Path("data/regime_map")

@@ -107,6 +107,7 @@ declare(
     targets=["T-SO-gap"],
     ablation="switching it off is the world without any AI, which every paired run already "
              "holds as its counterfactual arm (ai.enabled = false)",
+    from_release=True,
 )
 def ai_launch(world: World, p: Params, rng: np.random.Generator) -> None:
     """Release each AI that exists in its launch week: its first training run."""
@@ -130,6 +131,7 @@ def ai_launch(world: World, p: Params, rng: np.random.Generator) -> None:
     targets=["T-replace-vs-accumulate"],
     assumptions=["The share of AI-written posts grows with the share of people who use "
                  "the AI (synthetic.post_share when everyone does)."],
+    from_release=True,
 )
 def synthetic_content(world: World, p: Params, rng: np.random.Generator) -> None:
     """Add this week's AI-written posts to both platforms, in proportion to last week's
@@ -176,6 +178,7 @@ def synthetic_content(world: World, p: Params, rng: np.random.Generator) -> None
                  "chain of generations.",
                  "The first generation of an AI inherits no error: the release trains on the "
                  "platforms without the error step."],
+    from_release=True,
 )
 def ai_retraining(world: World, p: Params, rng: np.random.Generator) -> None:
     """Train a new generation of each released AI that is due for one."""

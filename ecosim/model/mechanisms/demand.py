@@ -102,6 +102,7 @@ def adoption_hazard(p: Params, adopted_tie_share):
     assumptions=["Adoption is permanent: people keep the tool but may stop asking it "
                  "(source_choice) when they stop trusting it."],
     scale="people",
+    from_release=True,
 )
 def ai_adoption(world: World, p: Params, rng: np.random.Generator) -> None:
     """Non-users adopt with chance innovation + imitation x (share of ties who adopted)."""
@@ -171,6 +172,7 @@ def record_need_rates(world: World) -> np.ndarray:
                  "(public_ai.error_overlook below ai.error_overlook): an assumption with no "
                  "published figure behind it."],
     scale="people",
+    from_release=True,
 )
 def source_choice(world: World, p: Params, rng: np.random.Generator) -> None:
     """Divert AI users' look-ups to the AI; set the chance they ask it rather than post."""
@@ -260,6 +262,7 @@ def tally_questions(world: World) -> None:
     evidence=[Cite("E-pew-clicks", "readers follow a link inside an AI summary in 1% of "
                    "visits (attribution.click_rate)")],
     targets=["T-SO-visits"],
+    from_release=True,
 )
 def attribution(world: World, p: Params, rng: np.random.Generator) -> None:
     """Send the clicks on cited links to the platforms as visits."""

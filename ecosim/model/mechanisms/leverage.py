@@ -135,6 +135,7 @@ def _controlled_share(collective: Section, week: int, topics: Topics) -> np.ndar
     assumptions=["Income from a training run is spent evenly over the following 26 weeks "
                  "(a budget that decays by 1/26 a week).",
                  "Effects saturate: spending s buys effect x s/(s + half_budget)."],
+    from_release=True,
 )
 def licensing(world: World, p: Params, rng: np.random.Generator) -> None:
     """Collect fees at training runs, spend the budget, set this week's support levels."""
