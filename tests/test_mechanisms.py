@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecosim import EcosystemModel, run_scenario
-from ecosim.model.platforms import SYNTHETIC
+from ecosim.model.platforms import SYNTHETIC, Trend
 from ecosim.model.schedule import REGISTRY
 
 from .conftest import small
@@ -72,7 +72,10 @@ def test_full_coverage_means_no_questions():
 def test_audience_motivation_scales_effort_by_audience_ratio():
     model = _model(contributors__audience_elasticity=2.0)
     world = model.world
-    world.qa.audience.recent[:] = 0.5 * world.qa.audience.usual
+    halved = Trend(world.topics.count)  # an audience at half its usual level
+    halved.usual = world.qa.audience.usual.copy()
+    halved.recent = 0.5 * halved.usual
+    world.qa.audience = halved
     REGISTRY["audience_motivation"](world, model.p, model.streams["audience_motivation"])
     assert np.allclose(world.flows.effort_factor[:, 1], 0.25)
     assert np.allclose(world.flows.effort_factor[:, 0], world.wiki.audience_ratio() ** 2)

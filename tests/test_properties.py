@@ -82,3 +82,6 @@ def test_invariants_hold_for_random_valid_parameters(values, seed):
     people = model.world.people
     assert np.array_equal(people.contributor_ties, people.neighbour_count(people.contributor))
     assert np.array_equal(people.adopted_ties, people.neighbour_count(people.adopter))
+    # and so do the counts of AI users and of people who ever contributed
+    assert people.adopter_count == people.adopter.sum()
+    assert people.ever_count == people.ever_contributed.sum()

@@ -75,11 +75,11 @@ def weekly_record(world: World, p: Params) -> dict[str, float]:
     share = people.community_share
     w = share / share.sum()
     k = world.topics.count
-    roles = people.roles(flows.effort_factor, p.contributors.newcomer_weeks,
-                         p.contributors.core_threshold)
     who = np.flatnonzero(people.contributor)
+    roles = people.roles(flows.effort_factor, p.contributors.newcomer_weeks,
+                         p.contributors.core_threshold, who)
     per_topic = np.bincount(people.topic[who], minlength=k)
-    cohesive = people.cohesion >= np.median(people.cohesion)
+    cohesive = people.cohesive_topics
     realized = people.effort[who]
     top1 = 0.0
     if len(realized) and realized.sum() > 0:
@@ -114,15 +114,15 @@ def weekly_record(world: World, p: Params) -> dict[str, float]:
         "newcomers": float(len(flows.recruits) - flows.rejected),
         "rejected_newcomers": float(flows.rejected),
         "departures": float(flows.departures),
-        "ever_contributed_share": float(people.ever_contributed.mean()),
+        "ever_contributed_share": people.ever_count / people.size,
         "top1_share": top1,
         "ai_share": float(flows.ai_answers.sum() / needs) if needs else 0.0,
-        "ai_quality": float(quality.mean()),
+        "ai_quality": float(quality.sum() / k),  # the mean, without np.mean's overhead
         "ai_quality_served": float(quality @ w),
         "ai_reputation": float(flows.ai_reputation @ w),
         "public_ai_share": float(flows.public_answers.sum() / needs) if needs else 0.0,
-        "public_ai_quality": float(world.public_ai.quality(world.week, world.topics).mean()),
-        "ai_adopters": float(people.adopter.mean()),
+        "public_ai_quality": float(world.public_ai.quality(world.week, world.topics).sum() / k),
+        "ai_adopters": people.adopter_count / people.size,
         "ai_generation": float(ai.generation),
         "ai_retrained": float(ai.launched and ai.trained_week == world.week),
         "collapse_error": float(ai.collapse_error),

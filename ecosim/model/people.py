@@ -80,7 +80,10 @@ class People:
         contributor: True while the person is an active contributor (change it with
             :meth:`set_contributors`, which keeps the tie counts).
         tenure: Weeks since the person (last) became a contributor; -1 if never.
-        ever_contributed: True once the person has contributed at least once.
+        ever_contributed: True once the person has contributed at least once (change it
+            with :meth:`mark_contributed`, which keeps the count).
+        ever_count: How many people have ever contributed.
+        adopter_count: How many people use the AI.
         effort: Expected contributions this week (0 for non-contributors).
         adj: Symmetric sparse adjacency matrix of the social network (CSR, float32).
         contributor_ties: Number of each person's ties who are contributors.
@@ -89,6 +92,7 @@ class People:
             near 1 for the many, near 0 for the intrinsically driven few.
         adopted_ties: Number of each person's ties who use the AI.
         cohesion: Per-topic multiplier of tie density (mean 1).
+        cohesive_topics: True for the more densely knit half of the topics.
         people_per_topic: Size of each topic's community.
         community_share: Each topic community's share of the population (counting at least
             one person), the unit in which platform content is measured.
@@ -114,7 +118,9 @@ class People:
         self.people_per_topic = np.bincount(self.topic, minlength=k).astype(np.float64)
         self.community_share = np.maximum(self.people_per_topic, 1.0) / n
         self.cohesion, self.adj = _homophilous_network(p, self.topic, k, rng)
+        self.cohesive_topics = self.cohesion >= np.median(self.cohesion)
         self.degree = np.asarray(self.adj.sum(axis=1)).ravel().astype(np.float32)
+        self.degree_at_least_one = np.maximum(self.degree, 1.0)  # to divide by
         home_visits = self.need_rate * np.where(self.home_qa, p.demand.qa_share,
                                                 1.0 - p.demand.qa_share)
         # Peers recruit peers, so each person's long-run chance depends on their ties'
@@ -126,6 +132,8 @@ class People:
         self.contributor = rng.random(n) < chance
         self.tenure = np.where(self.contributor, 520, -1).astype(np.int32)
         self.ever_contributed = self.contributor.copy()
+        self.ever_count = int(self.ever_contributed.sum())
+        self.adopter_count = 0
         self.effort = np.zeros(n, dtype=np.float32)
         self.contributor_ties = self.neighbour_count(self.contributor)
         self.adopted_ties = np.zeros(n, dtype=np.float32)
@@ -134,11 +142,13 @@ class People:
         scale = p.contributors.intrinsic_scale
         self.audience_sensitivity = (scale / (scale + self.motivation)).astype(np.float32)
         self.home_cell = self.topic * 4 + self.home_qa.astype(np.int32)
+        self.topic_cell = self.topic * 2  # the (topic, AI user) cell of a non-user
+        self.need_weight = self.need_rate.astype(np.float64)  # as bincount weighs
 
     def need_rate_by_cell(self, topics: int) -> np.ndarray:
         """Total expected needs per week by (topic, AI user), shape (topics, 2)."""
-        cell = self.topic * 2 + self.adopter
-        return np.bincount(cell, self.need_rate, minlength=2 * topics).reshape(topics, 2)
+        cell = self.topic_cell + self.adopter
+        return np.bincount(cell, self.need_weight, minlength=2 * topics).reshape(topics, 2)
 
     def expected_effort(self, who: np.ndarray, effort_factor: np.ndarray) -> np.ndarray:
         """Contributions each of ``who`` would make this week, given the week's effort
@@ -150,14 +160,15 @@ class People:
                  core_threshold: float) -> np.ndarray:
         """Role (and provenance group) of the contributors ``who`` making ``effort``
         contributions a week: 0 core, 1 occasional, 2 newcomer."""
-        newcomer = self.tenure[who] < newcomer_weeks
-        core = effort >= core_threshold
-        return np.where(newcomer, 2, np.where(core, 0, 1))
+        group = (effort < core_threshold).astype(np.int64)  # 0 core, 1 occasional
+        group[self.tenure[who] < newcomer_weeks] = 2
+        return group
 
-    def roles(self, effort_factor: np.ndarray, newcomer_weeks: int,
-              core_threshold: float) -> np.ndarray:
-        """How many contributors are core, occasional and newcomers this week."""
-        who = np.flatnonzero(self.contributor)
+    def roles(self, effort_factor: np.ndarray, newcomer_weeks: int, core_threshold: float,
+              who: np.ndarray | None = None) -> np.ndarray:
+        """How many contributors (``who``, or all) are core, occasional and newcomers."""
+        if who is None:
+            who = np.flatnonzero(self.contributor)
         expected = self.expected_effort(who, effort_factor)
         return np.bincount(self.group_of(who, expected, newcomer_weeks, core_threshold),
                            minlength=3)
@@ -173,11 +184,19 @@ class People:
         self.contributor[changed] = value
         self._shift_ties(self.contributor_ties, changed, 1.0 if value else -1.0)
 
+    def mark_contributed(self, rows: np.ndarray) -> None:
+        """Note that ``rows`` have contributed (at least once), keeping the count."""
+        rows = np.asarray(rows)
+        first = rows[~self.ever_contributed[rows]]
+        self.ever_contributed[first] = True
+        self.ever_count += len(first)
+
     def add_adopters(self, rows: np.ndarray) -> None:
         """Make ``rows`` AI users, keeping everyone's count of ties who use the AI."""
         rows = np.asarray(rows)
         changed = rows[~self.adopter[rows]]
         self.adopter[changed] = True
+        self.adopter_count += len(changed)
         self._shift_ties(self.adopted_ties, changed, 1.0)
 
     def _shift_ties(self, counts: np.ndarray, changed: np.ndarray, delta: float) -> None:
@@ -186,11 +205,14 @@ class People:
         if len(changed) == 0:
             return
         # The rows' ties straight from the CSR arrays (a sparse row slice costs ~60 us).
-        starts = self.adj.indptr[changed]
-        lengths = self.adj.indptr[changed + 1] - starts
-        first = np.cumsum(lengths) - lengths
-        neighbours = self.adj.indices[np.repeat(starts - first, lengths)
-                                      + np.arange(lengths.sum())]
+        indptr, indices = self.adj.indptr, self.adj.indices
+        if len(changed) <= 8:
+            neighbours = np.concatenate([indices[indptr[r]:indptr[r + 1]] for r in changed])
+        else:
+            starts = indptr[changed]
+            lengths = indptr[changed + 1] - starts
+            first = np.cumsum(lengths) - lengths
+            neighbours = indices[np.repeat(starts - first, lengths) + np.arange(lengths.sum())]
         if len(neighbours) > self.size // 8:
             counts += delta * np.bincount(neighbours, minlength=self.size).astype(np.float32)
         else:

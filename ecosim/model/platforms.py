@@ -39,8 +39,7 @@ def coverage(content: np.ndarray, synthetic_value: float, community_share: np.nd
         community_share: Each topic community's share of the population.
         scale: Content per community member that covers 63% of a topic.
     """
-    value = np.ones(len(GROUPS))
-    value[SYNTHETIC] = synthetic_value
+    value = np.array((1.0, 1.0, 1.0, synthetic_value))  # by GROUPS: three human, one AI
     return 1.0 - np.exp(-(content @ value) / (community_share * scale))
 
 
@@ -84,8 +83,10 @@ class Platform:
         total_before = self.content.sum(axis=1)
         new = by_group.sum(axis=1)
         self.content += by_group
-        with np.errstate(invalid="ignore", divide="ignore"):
-            old_share = np.where(total_before + new > 0, total_before / (total_before + new), 1.0)
+        total = total_before + new
+        old_share = np.empty_like(total)
+        old_share.fill(1.0)
+        np.divide(total_before, total, out=old_share, where=total > 0)
         self.content_age *= old_share
 
     def audience_ratio(self) -> np.ndarray:
@@ -99,23 +100,37 @@ class Platform:
 
 class Trend:
     """A per-topic signal seen two ways: recently (4-week average) and as usual (long
-    average with a given memory). Their ratio is what people react to."""
+    average with a given memory). Their ratio is what people react to.
+
+    The levels change only through :meth:`observe`, once a week; the ratio is kept until
+    the next observation (several mechanisms read it every week).
+    """
 
     def __init__(self, k: int):
         self.recent = np.full(k, np.nan)
         self.usual = np.full(k, np.nan)
+        self._ratio: np.ndarray | None = None
 
     def observe(self, value: np.ndarray, memory: float) -> None:
         """Fold in this week's value (topics with no history start from it)."""
         fresh = np.isnan(self.recent)
-        self.recent = np.where(fresh, value, self.recent + (value - self.recent) / 4.0)
-        self.usual = np.where(fresh, self.recent, self.usual + (self.recent - self.usual) / memory)
+        recent = self.recent + (value - self.recent) / 4.0
+        self.recent = np.where(fresh, value, recent) if fresh.any() else recent
+        usual = self.usual + (self.recent - self.usual) / memory
+        self.usual = np.where(fresh, self.recent, usual) if fresh.any() else usual
+        self._ratio = None
 
     def ratio(self) -> np.ndarray:
-        """Recent over usual (1 where nothing is known yet or the usual level is zero)."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r = self.recent / self.usual
-        return np.where(np.isfinite(r), r, 1.0)  # both are >= 0: only NaN and +inf
+        """Recent over usual (1 where nothing is known yet or the usual level is zero).
+
+        The array is shared by this week's readers: do not change it in place.
+        """
+        if self._ratio is None:
+            # Both levels are >= 0 and NaN together (no history): the ratio is defined
+            # exactly where the usual level is positive.
+            self._ratio = np.ones(len(self.usual))
+            np.divide(self.recent, self.usual, out=self._ratio, where=self.usual > 0)
+        return self._ratio
 
 
 class QAPlatform(Platform):

@@ -169,7 +169,7 @@ class Person(mesa.Agent):
         people = m.world.people
         people.set_contributors([self.row], True)
         people.tenure[self.row] = 0
-        people.ever_contributed[self.row] = True
+        people.mark_contributed([self.row])
         m.recruits.append(self.row)
 
     def face_gatekeepers(self) -> None:

@@ -139,7 +139,7 @@ def synthetic_content(world: World, p: Params, rng: np.random.Generator) -> None
     if not world.ai_available:
         return
     people = world.people
-    adopters = people.adopter.mean() if people.size else 0.0
+    adopters = people.adopter_count / people.size if people.size else 0.0
     s = p.synthetic.post_share * adopters
     for platform in (world.qa, world.wiki):
         posts = rng.poisson(platform.contributions * s / (1.0 - s))

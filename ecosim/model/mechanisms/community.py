@@ -141,13 +141,14 @@ def reader_recruitment(world: World, p: Params, rng: np.random.Generator) -> Non
     people = world.people
     per_need = recruitment_conditions(world, p)
     cand = np.flatnonzero(~people.contributor)
-    cell = people.home_cell[cand] + 2 * people.adopter[cand]  # (topic, adopter, home) flat
-    hazard = (people.need_motivation[cand] * per_need.ravel()[cell]
-              + peer_hazard(p, people.motivation[cand], people.contributor_ties[cand]))
+    # Everyone's hazard, then the candidates': one gather instead of one per column.
+    cell = people.home_cell + 2 * people.adopter  # (topic, adopter, home) flat
+    hazard = (people.need_motivation * per_need.ravel()[cell]
+              + peer_hazard(p, people.motivation, people.contributor_ties))[cand]
     joins = cand[rng.random(len(cand), dtype=np.float32) < -np.expm1(-hazard)]
     people.set_contributors(joins, True)
     people.tenure[joins] = 0
-    people.ever_contributed[joins] = True
+    people.mark_contributed(joins)
     world.flows.recruits = joins
 
 
@@ -155,7 +156,8 @@ def recruitment_conditions(world: World, p: Params) -> np.ndarray:
     """The funnel's hazard per unit of motivation x need rate, by (topic, AI user, home
     platform): the topic-level half of ``reader_recruitment``, shared by both engines."""
     visits_per_need, answered_per_need = _funnel_rates(world)
-    act = np.stack([world.wiki.activity_ratio(), world.qa.activity_ratio()], axis=1)
+    act = np.empty((world.topics.count, 2))  # by platform kind: encyclopedia, Q&A
+    act[:, 0], act[:, 1] = world.wiki.activity_ratio(), world.qa.activity_ratio()
     act = np.minimum(act, 2.0) ** p.contributors.activity_elasticity
     return funnel_hazard(p, visits_per_need, answered_per_need, act[:, None, :])
 
@@ -170,13 +172,15 @@ def _funnel_rates(world: World) -> tuple[np.ndarray, np.ndarray]:
         needs this week (``information_needs`` switched off).
     """
     flows = world.flows
-    rate = flows.need_rate_cell[..., None]
+    rate = flows.need_rate_cell[..., None]  # the same for both platforms of a cell
     visits = flows.lookups + flows.clicks_by_cell()
-    answered = np.zeros_like(visits, dtype=np.float64)
+    answered = np.zeros(visits.shape)
     answered[..., 1] = flows.questions * world.qa.answered_share[:, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (np.where(rate > 0, visits / rate, 0.0),
-                np.where(rate > 0, answered / rate, 0.0))
+    known = rate > 0
+    per_visit, per_answer = np.zeros(visits.shape), np.zeros(visits.shape)
+    np.divide(visits, rate, out=per_visit, where=known)
+    np.divide(answered, rate, out=per_answer, where=known)
+    return per_visit, per_answer
 
 
 @mechanism(

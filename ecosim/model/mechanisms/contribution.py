@@ -106,8 +106,8 @@ def settle_contributions(world: World, p: Params, rng: np.random.Generator,
     demand = qa.questions * p.platforms.answers_per_question
     capacity = qa_capacity.sum(axis=1)
     own = np.minimum(capacity, demand)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        use = np.where(capacity > 0, own / capacity, 0.0)
+    use = np.zeros(k)
+    np.divide(own, capacity, out=use, where=capacity > 0)
     # Spare capacity helps with other topics' unanswered questions (related fields).
     spare, unmet = capacity - own, demand - own
     pooled = min(spare.sum() * p.platforms.cross_topic_answering, unmet.sum())
@@ -120,15 +120,15 @@ def settle_contributions(world: World, p: Params, rng: np.random.Generator,
     qa.answers = answers.sum(axis=1).astype(np.float64)
     qa.contributions = qa.answers
     world.wiki.contributions = edits.sum(axis=1).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        now = np.where(qa.questions > 0, 1.0 - np.exp(-qa.answers / qa.questions), np.nan)
-    seen = ~np.isnan(now)
-    qa.answered_share[seen] += 0.1 * (now[seen] - qa.answered_share[seen])
+    seen = qa.questions > 0
+    now = 1.0 - np.exp(-qa.answers[seen] / qa.questions[seen])
+    qa.answered_share[seen] += 0.1 * (now - qa.answered_share[seen])
 
     n = people.size
-    pad = np.zeros((k, 1))
-    qa.add_content(np.hstack([answers / n, pad]))
-    world.wiki.add_content(np.hstack([edits / n, pad]))
+    for platform, written in ((qa, answers), (world.wiki, edits)):
+        by_group = np.zeros((k, 4))  # human groups; no AI-written posts here
+        by_group[:, :3] = written / n
+        platform.add_content(by_group)
     people.effort[:] = 0.0
     people.effort[who] = effort * np.where(home_qa, use[topic] + (1.0 - use[topic]) * lend, 1.0)
     world.refresh_coverage(p.synthetic.content_value)

@@ -109,7 +109,7 @@ def ai_adoption(world: World, p: Params, rng: np.random.Generator) -> None:
     if not world.ai_available:
         return
     people = world.people
-    share = people.adopted_ties / np.maximum(people.degree, 1.0)
+    share = people.adopted_ties / people.degree_at_least_one
     hazard = adoption_hazard(p, share)
     could = ~people.adopter & (people.adoption_rank < p.ai.adoption_ceiling)
     new = np.flatnonzero(could & (rng.random(people.size, dtype=np.float32) < hazard))
