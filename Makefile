@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-fast setup clean dashboard chromium
+.PHONY: demo test test-fast setup clean dashboard chromium slurm
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "ecosim needs Python 3.12+, found " + sys.version.split()[0]'
@@ -34,9 +34,14 @@ chromium:
 		$(SUDO) apt-get install -y -qq chromium) || \
 		echo "chromium could not be installed: the browser tests will be skipped"
 
+# The Slurm tests run sweeps and calibrations on a single-node Slurm (Debian's slurm-wlm and
+# munge, started by .ci/slurm-up). Without it they skip, saying why.
+slurm:
+	@.ci/slurm-up >/dev/null || echo "slurm could not be started: the Slurm tests will be skipped"
+
 # loadfile keeps each test file on one worker, so the browser tests share one server and
 # one browser (about 20 s slower than spreading tests one by one).
-test: $(STAMP) chromium
+test: $(STAMP) chromium slurm
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-fast: $(STAMP)

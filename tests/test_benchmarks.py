@@ -29,3 +29,15 @@ def test_dashboard_benchmark_runs(tmp_path):
     figures = json.loads(out.read_text())
     assert figures["people"] == 10_000 and figures["page_step_ms_median"] > 0
     assert figures["five_plots_ms_median"] > 0 and "browser_step_ms_median" not in figures
+
+
+def test_ensemble_benchmark_runs_at_tiny_size(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_ensembles.py"),
+                           "--tiny", "--skip", "startup", "--json", str(out)],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(out.read_text())
+    assert figures["paired"]["paired_forked_s"] > 0
+    assert figures["validate"]["forked_2_workers_s"] > 0 and figures["ablate"]["runs"] > 0
+    assert len(figures["step"]) == 2 and figures["step_rate_small_over_large"] > 0

@@ -92,6 +92,13 @@ def test_parting_week_reads_what_each_key_touches():
     assert parting_week(none.params, none.with_values({"ai.capability": 0.1}).params) == 156
 
 
+def test_the_same_scenario_object_can_be_given_twice():
+    sc = small()
+    twice = run_family([sc, sc])
+    assert twice[0].manifest["output_sha256"] == twice[1].manifest["output_sha256"]
+    assert twice[1].manifest["forked_at_week"] == 156
+
+
 def test_fork_refuses_a_run_whose_history_already_differs():
     model = EcosystemModel(small(run__seed=1))
     for _ in range(60):

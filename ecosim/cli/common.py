@@ -75,7 +75,9 @@ def load(path: Path, sets: list[str] | None, seed: int | None = None,
 
 WorkersOption = Annotated[int | None, typer.Option(
     help="Worker processes (default: all cores).", min=1)]
-BackendOption = Annotated[str, typer.Option(help="local (process pool) or dask.")]
+BackendOption = Annotated[str, typer.Option(
+    help="local (process pool), dask (a local Dask cluster, or --scheduler's) or slurm "
+    "(Dask workers as Slurm jobs; --workers of them).")]
 SchedulerOption = Annotated[str | None, typer.Option(
     help="Dask scheduler address (tcp://host:8786); implies --backend dask.")]
 
@@ -87,7 +89,7 @@ def backend_for(backend: str, scheduler: str | None) -> str:
     if scheduler:
         backend = "dask"
     if backend not in BACKENDS:
-        fail(f"--backend {backend!r}: allowed values are 'local' and 'dask'")
+        fail(f"--backend {backend!r}: allowed values are 'local', 'dask' and 'slurm'")
     return backend
 
 

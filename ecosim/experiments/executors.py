@@ -6,7 +6,8 @@ back-end here is a context manager yielding the executor and how many batches it
 once (used to size the batches).
 
 Dask workers started by hand or on a cluster need the same ecosim (and Python packages)
-installed; see ``docs/sweeps.md``.
+installed; see ``docs/sweeps.md``. With ``slurm`` the workers are Slurm jobs that run this
+same Python, so they see the same installation.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from typing import Any
 
 from ecosim.model.params import ScenarioError
 
-BACKENDS = ("local", "dask", "inline")
+BACKENDS = ("local", "dask", "slurm", "inline")
 """``local``: a process pool on this machine; ``dask``: dask.distributed (a LocalCluster,
-or the scheduler given); ``inline``: this process, one run after another (debugging, tests)."""
+or the scheduler given); ``slurm``: Dask workers as Slurm jobs (dask-jobqueue's
+SLURMCluster); ``inline``: this process, one run after another (debugging, tests)."""
 
 
 class InlineExecutor(Executor):
@@ -65,7 +67,8 @@ def open_executor(backend: str = "local", workers: int | None = None,
 
     Args:
         backend: One of :data:`BACKENDS`.
-        workers: Worker processes (local pool or LocalCluster); None: all cores.
+        workers: Worker processes (local pool or LocalCluster) or Slurm jobs; None: all
+            cores.
         scheduler: Address of a running Dask scheduler (``tcp://host:8786``); with it,
             ``workers`` is ignored and the scheduler's workers are used.
         connect_timeout: How long to try reaching ``scheduler`` (Dask duration string).
@@ -98,6 +101,9 @@ def open_executor(backend: str = "local", workers: int | None = None,
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+    elif backend == "slurm":
+        with _slurm_client(workers) as client:
+            yield client.get_executor(pure=False), sum(client.nthreads().values()) or workers
     elif backend == "dask":
         from distributed import Client, LocalCluster
 
@@ -137,6 +143,54 @@ def open_executor(backend: str = "local", workers: int | None = None,
                 cluster.close()
     else:
         raise ValueError(f"unknown backend {backend!r}; expected one of {BACKENDS}")
+
+
+SLURM_DEFAULTS = {"cores": 1, "processes": 1, "memory": "2GiB", "walltime": "04:00:00"}
+"""Each Slurm job is one single-threaded Dask worker unless the Dask configuration
+(``jobqueue.slurm`` in ``~/.config/dask/jobqueue.yaml``, or ``DASK_JOBQUEUE__SLURM__*``
+variables) says otherwise: queue, account, memory, walltime, job directives."""
+
+
+@contextmanager
+def _slurm_client(jobs: int, timeout: float = 300.0):
+    """A Dask client whose workers are ``jobs`` Slurm jobs, each running this Python."""
+    import sys
+    import tempfile
+
+    import dask
+
+    try:
+        from dask_jobqueue import SLURMCluster
+    except ImportError:
+        raise ScenarioError("--backend slurm needs dask-jobqueue: pip install dask-jobqueue"
+                            ) from None
+    from distributed import Client
+
+    configured = dask.config.get("jobqueue.slurm", {}) or {}
+    options = {k: v for k, v in SLURM_DEFAULTS.items() if configured.get(k) is None}
+    with tempfile.TemporaryDirectory(prefix="ecosim-slurm-") as scratch, \
+            dask.config.set({"distributed.worker.profile.enabled": False}):
+        try:
+            cluster = SLURMCluster(python=sys.executable, local_directory=scratch,
+                                   log_directory=scratch, silence_logs=logging.ERROR,
+                                   worker_extra_args=["--nthreads", "1"], **options)
+        except (OSError, RuntimeError, ValueError) as err:
+            raise ScenarioError(f"--backend slurm: cannot start a SLURMCluster ({err})"
+                                ) from None
+        try:
+            cluster.scale(jobs=jobs)
+            client = Client(cluster)
+            try:
+                client.wait_for_workers(jobs, timeout=timeout)
+            except TimeoutError:
+                raise ScenarioError(f"--backend slurm: {jobs} worker job(s) did not start "
+                                    f"within {timeout:.0f} s; see squeue") from None
+            try:
+                yield client
+            finally:
+                client.close()
+        finally:
+            cluster.close()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -144,8 +145,9 @@ def run_family(scenarios: Sequence[Scenario], *, seed: int | None = None,
         One result per scenario, in the given order; a forked one has ``forked_at_week`` in
         its manifest.
     """
-    if seed is not None:
-        scenarios = [sc.with_values({"run.seed": seed}) for sc in scenarios]
+    # Each run gets a scenario object of its own (Mesa ties one to the model running it).
+    scenarios = [sc.with_values({"run.seed": seed}) if seed is not None
+                 else Scenario(sc.params, sc.source) for sc in scenarios]
     results: list[RunResult | None] = [None] * len(scenarios)
     for root in plan_family(scenarios):
         started = time.perf_counter()
@@ -238,6 +240,7 @@ def atomic_write(path: Path, write: Callable[[Any], None]) -> None:
         raise
 
 
+@cache
 def _version(name: str) -> str:
     try:
         return version(name)

@@ -119,6 +119,8 @@ class EcosystemModel(mesa.Model):
             raise ValueError(f"cannot fork in week {self.week}: the runs part ways in week "
                              f"{parting}" if parting is not None else
                              "cannot fork: the runs differ from the start")
+        # A scenario object belongs to one model (Mesa ties it to the model that runs it).
+        scenario = Scenario(scenario.params, scenario.source)
         twin = type(self).__new__(type(self))
         mesa.Model.__init__(twin, scenario=scenario)
         twin.rng.bit_generator.state = self.rng.bit_generator.state
@@ -132,7 +134,7 @@ class EcosystemModel(mesa.Model):
         twin.streams = copy.deepcopy(self.streams)
         twin.schedule = tuple(REGISTRY[key] for key in WEEK if twin.p[f"mechanisms.{key}"])
         twin.world = copy.deepcopy(self.world)
-        twin.datacollector = copy.deepcopy(self.datacollector)
+        twin.datacollector = self.datacollector.copy()
         twin.record = dict(self.record)
         twin.running = twin.week < twin.p.run.weeks
         return twin
@@ -144,6 +146,16 @@ class EcosystemModel(mesa.Model):
 class WeeklyRecord(mesa.DataCollector):
     """Mesa's collector, fed the week's row (``model.record``) directly: the values are
     plain floats, so the copy Mesa makes of every reported value is not needed."""
+
+    def copy(self) -> WeeklyRecord:
+        """A copy whose rows so far are its own (the values are plain floats)."""
+        twin = copy.copy(self)
+        twin.model_vars = {name: list(values) for name, values in self.model_vars.items()}
+        twin._collection_steps = list(self._collection_steps)
+        twin._agent_records, twin._agenttype_records = {}, {}
+        twin.tables = {name: {k: list(v) for k, v in table.items()}
+                       for name, table in self.tables.items()}
+        return twin
 
     def collect(self, model: EcosystemModel) -> None:
         """Append this week's row."""
