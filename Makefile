@@ -41,11 +41,15 @@ slurm:
 
 # loadfile keeps each test file on one worker, so the browser tests share one server and
 # one browser (about 20 s slower than spreading tests one by one).
+# -v names each test as it finishes, with the share done; the slowest tests and the seconds
+# per file are listed at the end.
 test: $(STAMP) chromium slurm
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile -v --durations=15
 
+# Every test module, without the tests marked slow (docking, the lesson's seeds, most
+# browser and Slurm tests): a few minutes.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -m "not slow"
+	$(BIN)/python -m pytest -n 2 --dist loadfile -v -m "not slow" --durations=10
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -49,3 +49,23 @@ def tiny_toml(tmp_path: Path) -> Path:
         "[run]\nweeks = 40\nburn_in_weeks = 10\n[ai]\nlaunch_week = 10\n"
     )
     return path
+
+
+# -- a test run a person can follow: seconds per test file, at the end ---------------------
+
+_SECONDS_PER_FILE: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report) -> None:
+    """Add up each test file's seconds (setup, call and teardown), also under xdist."""
+    path = report.nodeid.split("::")[0]
+    _SECONDS_PER_FILE[path] = _SECONDS_PER_FILE.get(path, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the seconds each test file took, slowest first."""
+    if not _SECONDS_PER_FILE:
+        return
+    terminalreporter.write_sep("-", "seconds per test file (summed over workers)")
+    for path, seconds in sorted(_SECONDS_PER_FILE.items(), key=lambda kv: -kv[1]):
+        terminalreporter.write_line(f"{seconds:8.1f} s  {path}")

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT
 
 
@@ -20,6 +22,7 @@ def test_engine_benchmark_runs_at_tiny_size(tmp_path):
     assert all(r["person_steps_per_s"] > 0 and r["peak_rss_mb"] > 0 for r in results)
 
 
+@pytest.mark.slow
 def test_dashboard_benchmark_runs(tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_dashboard.py"),
@@ -31,6 +34,7 @@ def test_dashboard_benchmark_runs(tmp_path):
     assert figures["five_plots_ms_median"] > 0 and "browser_step_ms_median" not in figures
 
 
+@pytest.mark.slow
 def test_ensemble_benchmark_runs_at_tiny_size(tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_ensembles.py"),

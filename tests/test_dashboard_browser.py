@@ -129,6 +129,7 @@ def test_page_loads_offline_with_plots(dash):
     assert dash.outside == [], f"the page asked the internet for {dash.outside}"
 
 
+@pytest.mark.slow
 def test_step_and_play_advance_time(dash):
     dash.get_by_role("button", name="Step", exact=True).click()
     wait_status(dash, r"^Week 1 of")
@@ -145,6 +146,7 @@ def test_step_and_play_advance_time(dash):
     dash.screenshot(path=SHOTS / "dashboard_played.png", full_page=True)
 
 
+@pytest.mark.slow
 def test_slider_and_reset_change_the_run(dash):
     dash.locator(".v-expansion-panel-header", has_text="People").click()
     # Vuetify's slider role sits on a zero-size thumb container: Playwright calls it
@@ -179,6 +181,7 @@ def label_people(pg) -> str:
     return re.search(r"= ([\d,]+) people", label.inner_text()).group(1)
 
 
+@pytest.mark.slow
 def test_preset_and_mechanism_switch(dash):
     dash.locator(".ecosim-preset").click()
     dash.get_by_role("option", name="collapse", exact=True).click()
@@ -195,6 +198,7 @@ def test_preset_and_mechanism_switch(dash):
     dash.screenshot(path=SHOTS / "dashboard_stie.png", full_page=True)
 
 
+@pytest.mark.slow
 def test_download_returns_the_time_series(dash):
     for _ in range(3):
         dash.get_by_role("button", name="Step", exact=True).click()
@@ -209,6 +213,7 @@ def test_download_returns_the_time_series(dash):
     assert '"output_sha256"' in Path(info.value.path()).read_text()
 
 
+@pytest.mark.slow
 def test_lesson_and_regime_map_load_settings(dash):
     open_tab(dash, "Lesson")
     step5 = dash.get_by_role("button", name=re.compile("Collapse, a new equilibrium"))

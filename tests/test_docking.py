@@ -54,3 +54,14 @@ def test_reference_engine_runs_every_mechanism_switch():
         r = run_scenario(small(population__size=200, world__topics=8, run__weeks=60,
                                **{f"mechanisms__{key}": False}), seed=1, engine="reference")
         assert len(r.timeseries) == 60
+
+
+def test_both_engines_record_the_same_columns_and_share_the_world():
+    # A quick check of the reference engine beside the slow docking above: same table,
+    # the same built world (the engines differ only in how a week iterates people).
+    tiny = small(population__size=150, world__topics=6, run__weeks=60)
+    fast, reference = (run_scenario(tiny, seed=5, engine=e) for e in ("fast", "reference"))
+    assert list(fast.timeseries.columns) == list(reference.timeseries.columns)
+    assert len(reference.timeseries) == 60 and reference.timeseries.notna().all().all()
+    assert (fast.model.world.people.topic == reference.model.world.people.topic).all()
+    assert fast.timeseries.week.equals(reference.timeseries.week)

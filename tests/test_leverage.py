@@ -15,6 +15,7 @@ from ecosim.experiments.leverage import write_preset
 from .conftest import ecosim_cli
 
 
+@pytest.mark.slow
 def test_leverage_command_sweeps_the_withheld_share(tiny_toml, tmp_path):
     out = tmp_path / "lev"
     args = ["leverage", str(tiny_toml), "--out", str(out), "--group", "core", "--levels", "2",

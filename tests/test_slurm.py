@@ -57,6 +57,7 @@ def test_a_sweep_on_slurm_gives_the_local_pools_hashes(tmp_path):
     assert hashes["slurm"] == hashes["local"]
 
 
+@pytest.mark.slow
 def test_validation_and_calibration_on_slurm_give_the_local_results():
     scenario = small(population__size=300, world__topics=10, run__burn_in_weeks=20,
                      run__weeks=60, ai__launch_week=20, meta__name="stackoverflow")

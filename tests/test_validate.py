@@ -132,6 +132,7 @@ def _bad(tmp_path, small_toml):
     ]
 
 
+@pytest.mark.slow
 def test_bad_input_exits_2_with_one_line(tmp_path, small_toml):
     # In-process (Typer's runner): each case fails before any run starts.
     runner = CliRunner()

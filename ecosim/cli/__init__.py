@@ -6,6 +6,8 @@ Typer app, in the order ``ecosim --help`` lists them. Nothing below the faces im
 
 from __future__ import annotations
 
+import inspect
+
 import typer
 
 from ecosim.cli import docs, runs, sweeps, targets
@@ -19,9 +21,18 @@ app = typer.Typer(
     "platforms, as an agent-based model.",
 )
 
+
+
+def _help(fn) -> str:
+    """A command's docstring as help text: each paragraph one line, for the terminal to
+    wrap (the docstring's own line breaks would show as hard breaks)."""
+    paragraphs = inspect.cleandoc(fn.__doc__ or "").split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
 for command in (runs.run, runs.mechanisms, targets.validate, targets.ablate,
                 targets.calibrate, sweeps.sweep, sweeps.plot, sweeps.leverage, docs.docs):
-    app.command()(command)
+    app.command(help=_help(command))(command)
 
 
 def main() -> None:

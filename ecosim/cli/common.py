@@ -6,6 +6,7 @@ end with one line on stderr and exit status 2, and never leave partial output be
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -57,14 +58,16 @@ def load(path: Path, sets: list[str] | None, seed: int | None = None,
     The file is checked before the model's libraries load, so a user error is answered at
     once.
     """
+    from ecosim.model.params import SCHEMA
     from ecosim.model.scenario_files import read_params
 
     overrides = list(sets or [])
-    if steps is not None:
-        overrides.append(f"run.weeks={steps}")
-    if seed is not None:
-        overrides.append(f"run.seed={seed}")
     try:
+        # --steps and --seed are checked as the user typed them, then applied as keys
+        for option, key, value in (("--steps", "run.weeks", steps), ("--seed", "run.seed", seed)):
+            if value is not None:
+                SCHEMA[key].check(value, option, option=option)
+                overrides.append(f"{key}={value}")
         params = read_params(path, overrides)
     except ScenarioError as err:
         fail(str(err))
@@ -126,3 +129,41 @@ class RunsBar:
 
     def __exit__(self, *exc: object) -> None:
         self.bar.stop()
+
+
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Write over results of another kind or of another run already there.")]
+
+
+def write_or_rescue(write: Callable[[Path], None], where: Path, *,
+                    is_file: bool = False) -> None:
+    """Write results with ``write(where)``; if that fails (a full disk, a vanished folder),
+    keep them in a temporary folder (for a file, under its own name), say where in one
+    line, and exit with status 1."""
+    from ecosim.experiments.outputs import rescue
+
+    try:
+        write(where)
+    except OSError as err:
+        again = (lambda kept: write(kept / where.name)) if is_file else write
+        err_console.print(f"error: {rescue(again, str(where), err)}", style="bold red",
+                          markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+def check_file_output(path: Path, option: str, inputs: list[Path] | tuple = (), *,
+                      force: bool | None = None) -> None:
+    """Check a file the command will write, before any work (exit 2 with one line).
+
+    With ``force`` given, an existing file is refused unless it is true (the file is
+    another run's result, such as a calibrated scenario).
+    """
+    from ecosim.experiments.outputs import check_file
+
+    try:
+        check_file(path, option, inputs)
+    except ScenarioError as err:
+        fail(str(err))
+    if force is False and path.exists():
+        fail(f"{option} {path}: already exists; choose another file, or add --force to "
+             "replace it")

@@ -12,9 +12,10 @@ from ecosim.cli.common import (
     RunsBar,
     SchedulerOption,
     WorkersOption,
+    check_file_output,
     execution,
-    fail,
     out_console,
+    write_or_rescue,
 )
 from ecosim.cli.targets import ReplicatesOption
 
@@ -33,20 +34,23 @@ def docs(
     """Write the ODD+STIE description of the model, generated from the registry, and the
     teaching guide (teaching.md beside it), generated from ecosim/viz/lesson.py."""
     from ecosim.experiments import docs as odd
-    from ecosim.experiments.run import atomic_write
+    from ecosim.experiments.outputs import atomic_write
     from ecosim.viz.lesson import render_markdown
 
     where = execution(backend, workers, scheduler)
-    if out.exists() and out.is_dir():
-        fail(f"--out {out}: is a folder, expected a file name")
+    guide = out.parent / "teaching.md"
+    check_file_output(out, "--out")
+    check_file_output(guide, "--out (the teaching guide beside it)")
     if refresh:
+        check_file_output(odd.RESULTS, "--refresh (docs/results.json)")
         with RunsBar("refreshing results") as bar:
             odd.refresh_results(replicates=replicates, execution=where,
                                 progress=lambda label, d, t: bar(d, t, label))
-    text = odd.render()
+    text, lesson = odd.render(), render_markdown()
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(out, lambda f: f.write(text.encode()))
+    write_or_rescue(lambda path: atomic_write(path, lambda f: f.write(text.encode())), out,
+                    is_file=True)
     out_console.print(f"wrote {out}")
-    guide = out.parent / "teaching.md"
-    atomic_write(guide, lambda f: f.write(render_markdown().encode()))
+    write_or_rescue(lambda path: atomic_write(path, lambda f: f.write(lesson.encode())),
+                    guide, is_file=True)
     out_console.print(f"wrote {guide}")

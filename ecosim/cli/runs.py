@@ -11,7 +11,16 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ecosim.cli.common import SetOption, err_console, fail, load, out_console
+from ecosim.cli.common import (
+    ForceOption,
+    SetOption,
+    err_console,
+    fail,
+    load,
+    out_console,
+    write_or_rescue,
+)
+from ecosim.model.params import ScenarioError
 
 
 def run(
@@ -24,15 +33,21 @@ def run(
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     engine: Annotated[str, typer.Option(help="fast (vectorised) or reference (one Mesa "
                                         "agent per person, for teaching and docking).")] = "fast",
+    force: ForceOption = False,
 ) -> None:
     """Run one scenario and print a summary (with a line `regime: <name>`)."""
     from ecosim.model import ENGINES
 
     if engine not in ENGINES:
         fail(f"--engine {engine!r}: allowed values are {' and '.join(map(repr, ENGINES))}")
-    if out is not None and out.exists() and not out.is_dir():
-        fail(f"--out {out}: exists and is not a folder")
     sc = load(scenario, set_, seed, steps)
+    if out is not None:
+        from ecosim.experiments.outputs import check_run_folder
+
+        try:
+            check_run_folder(out, sc, engine, force=force)
+        except ScenarioError as err:
+            fail(str(err))
     from ecosim.experiments.run import run_scenario, write_outputs
 
     weeks = sc.params.run.weeks
@@ -45,7 +60,7 @@ def run(
                               progress=lambda done, total: bar.update(task, completed=done))
     print_summary(result)
     if out is not None:
-        write_outputs(result, out)
+        write_or_rescue(lambda folder: write_outputs(result, folder), out)
         out_console.print(f"wrote {out / 'timeseries.parquet'} and {out / 'manifest.json'}")
 
 

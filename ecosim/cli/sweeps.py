@@ -7,7 +7,6 @@ wrong folder); 130 interrupted (re-run the same command to resume).
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from rich.progress import (
 
 from ecosim.cli.common import (
     BackendOption,
+    ForceOption,
     SchedulerOption,
     SetOption,
     WorkersOption,
@@ -32,6 +32,7 @@ from ecosim.cli.common import (
     err_console,
     fail,
     out_console,
+    write_or_rescue,
 )
 from ecosim.model.params import ScenarioError
 
@@ -56,6 +57,7 @@ def sweep(
     flush_seconds: Annotated[float, typer.Option(help="Write finished runs to disk at "
                                                  "least this often.", min=0.0)] = 20.0,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Run a design (grid, lhs, sobol, morris) into OUT; re-running resumes."""
     from ecosim.experiments.designs import load_sweep
@@ -68,7 +70,8 @@ def sweep(
     n_points = len(design.points())
     report = run_design(design, out, f"sweep {design.name}", workers=workers,
                         backend=backend, scheduler=scheduler, batch_size=batch_size,
-                        timeseries=timeseries, flush_seconds=flush_seconds, quiet=quiet)
+                        timeseries=timeseries, flush_seconds=flush_seconds, quiet=quiet,
+                        force=force)
     out_console.print(
         f"sweep {design.name}: {design.design} design, {n_points} points x "
         f"{report.total // max(n_points, 1)} replicates = {report.total} runs; ran "
@@ -85,12 +88,14 @@ def sweep(
 def run_design(design: Sweep, out: Path, description: str, *, workers: int | None,
                backend: str, scheduler: str | None = None, batch_size: int | None = None,
                timeseries: bool = False, flush_seconds: float = 20.0,
-               quiet: bool = False) -> SweepReport:
+               quiet: bool = False, force: bool = False) -> SweepReport:
     """Run a loaded design into ``out`` with a progress bar and return the sweep's report.
 
-    A user error (the folder holds something else, an unreachable scheduler) exits with
-    status 2; Ctrl-C exits with 130 once the finished runs are saved.
+    A user error (the folder holds something else, is in use, an unreachable scheduler)
+    exits with status 2; a write that fails on the way (a full disk) exits with 1, saying
+    where the unsaved runs went; Ctrl-C exits with 130 once the finished runs are saved.
     """
+    from ecosim.experiments.outputs import WriteFailed
     from ecosim.experiments.sweep import run_sweep
 
     columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -114,16 +119,22 @@ def run_design(design: Sweep, out: Path, description: str, *, workers: int | Non
         report = run_sweep(design, out, workers=workers, backend=backend,
                            scheduler=scheduler, batch_size=batch_size,
                            keep_timeseries=timeseries, flush_seconds=flush_seconds,
-                           progress=progress)
+                           progress=progress, force=force)
     except ScenarioError as err:
         bar.stop()
         fail(str(err))
+    except WriteFailed as err:
+        bar.stop()
+        err_console.print(f"error: {err}", style="bold red", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         bar.stop()
         err_console.print(f"interrupted: finished runs are saved in {out}; run the same "
                           "command again to resume")
         raise typer.Exit(130) from None
     bar.stop()
+    for note in report.notes:
+        out_console.print(f"note: {note}")
     return report
 
 
@@ -131,6 +142,12 @@ def plot(
     folder: Annotated[Path, typer.Argument(help="A sweep's output folder.")],
 ) -> None:
     """Draw what fits the sweep's design (regime map, sensitivity, curves) as PNG files."""
+    from ecosim.experiments.outputs import probe
+
+    try:
+        probe(folder, f"plot {folder}")
+    except ScenarioError as err:
+        fail(str(err))
     from ecosim.experiments.analysis import plot_sweep
 
     try:
@@ -145,7 +162,7 @@ def leverage(
     scenario: Annotated[Path, typer.Argument(help="Base scenario file (TOML).")],
     out: Annotated[Path, typer.Option(help="Output folder (re-run into it to resume).")],
     group: Annotated[str, typer.Option(help="Who acts: core, occasional, newcomer or all "
-                                       "contributors.")] = "core",
+                                       "(every contributor).")] = "core",
     topics: Annotated[str, typer.Option(help="On which topics: all, popular, niche.")] = "all",
     action: Annotated[str, typer.Option(help="withhold (strike) or redirect (to the public "
                                         "AI).")] = "withhold",
@@ -157,11 +174,12 @@ def leverage(
     scheduler: SchedulerOption = None,
     set_: SetOption = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    force: ForceOption = False,
 ) -> None:
-    """How much can a group change the AI? A sweep over the share of its content withheld,
-    with a curve of AI quality and platform health (leverage.png)."""
+    """How much can a group change the AI? A sweep over the share of its content withheld, with a curve of AI quality and platform health (leverage.png)."""
     from ecosim.experiments.designs import load_sweep
     from ecosim.experiments.leverage import leverage_table, plot_leverage, write_preset
+    from ecosim.experiments.outputs import atomic_write
     from ecosim.experiments.sweep import load_runs
 
     backend = backend_for(backend, scheduler)
@@ -174,9 +192,14 @@ def leverage(
         except ScenarioError as err:
             fail(str(err))
         report = run_design(design, out, f"leverage {group}", workers=workers,
-                            backend=backend, scheduler=scheduler, quiet=quiet)
-        shutil.copyfile(preset, out / "leverage.toml")  # the design, for the record
+                            backend=backend, scheduler=scheduler, quiet=quiet, force=force)
+        text = preset.read_bytes()  # the design, for the record
+        write_or_rescue(lambda folder: atomic_write(folder / "leverage.toml",
+                                                    lambda f: f.write(text)), out)
     table = leverage_table(load_runs(out))
+    if table.empty:
+        fail(f"--out {out}: no run finished, so there is no curve to draw (see the 'error' "
+             "column of runs.parquet)")
     shown = table[["fraction", "runs"]].copy()
     for metric in ("final_ai_quality", "ai_share", "final_contributor_ratio", "visits_ratio"):
         shown[metric] = [f"{m:.3f} ± {c:.3f}" for m, c in

@@ -16,14 +16,17 @@ from rich.table import Table
 
 from ecosim.cli.common import (
     BackendOption,
+    ForceOption,
     RunsBar,
     SchedulerOption,
     SetOption,
     WorkersOption,
+    check_file_output,
     execution,
     fail,
     load,
     out_console,
+    write_or_rescue,
 )
 from ecosim.model.params import ScenarioError
 
@@ -106,8 +109,10 @@ def validate(
 
 def print_validation(record: dict) -> None:
     """The validation as a table."""
-    table = Table(title=f"targets of {record['name']} ({record['replicates']} paired "
-                  f"replicates, {record['population']:,} people)", show_lines=False)
+    n = record["replicates"]
+    table = Table(title=f"targets of {record['name']} ({n} paired "
+                  f"replicate{'' if n == 1 else 's'}, {record['population']:,} people)",
+                  show_lines=False)
     for col in ("target", "value", "90% interval", "range", "pass", "tier", "checks"):
         table.add_column(col, overflow="fold")
     for t in record["targets"]:
@@ -151,6 +156,8 @@ def ablate(
     where = execution(backend, workers, scheduler)
     if plot is not None and plot.suffix.lower() != ".png":
         fail(f"--plot {plot}: expected a .png file name")
+    if plot is not None:
+        check_file_output(plot, "--plot", [scenario])
     keys = None
     if mechanisms:
         keys = [k.strip() for k in mechanisms.split(",") if k.strip()]
@@ -175,7 +182,7 @@ def ablate(
             fail(str(err))
     record = result.record()
     if plot is not None:
-        draw(result, plot)
+        write_or_rescue(lambda path: draw(result, path), plot, is_file=True)
     if format == "json":
         sys.stdout.write(json.dumps(record, indent=2) + "\n")
     else:
@@ -233,6 +240,7 @@ def calibrate(
     workers: WorkersOption = None,
     backend: BackendOption = "local",
     scheduler: SchedulerOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Fit parameters to the scenario's targets (differential evolution, fixed seed)."""
 
@@ -240,17 +248,14 @@ def calibrate(
     keys = [k.strip() for k in params.split(",") if k.strip()]
     if not keys:
         fail("--params: give at least one scenario key")
-    from ecosim.experiments.calibrate import search_bounds
+    from ecosim.experiments.search_space import search_bounds
 
     try:
         search_bounds(keys)
     except ScenarioError as err:
         fail(str(err))
     chosen = _targets(targets)
-    if out.exists() and out.is_dir():
-        fail(f"--out {out}: is a folder, expected a TOML file name")
-    if not out.parent.is_dir():
-        fail(f"--out {out}: folder {out.parent} does not exist; create it first")
+    check_file_output(out, "--out", [scenario], force=force)
     sc = load(scenario, set_)
     from ecosim.experiments.calibrate import calibrate as run_calibration
     from ecosim.experiments.calibrate import write_scenario
@@ -270,8 +275,9 @@ def calibrate(
                 execution=where)
         except ScenarioError as err:
             fail(str(err))
-    write_scenario(scenario, result, out, {"seed": seed, "replicates": replicates,
-                                           "population": population})
+    settings = {"seed": seed, "replicates": replicates, "population": population}
+    write_or_rescue(lambda path: write_scenario(scenario, result, path, settings), out,
+                    is_file=True)
     for key in keys:
         out_console.print(f"{key} = {result.best[key]!r}")
     out_console.print(f"misfit {result.misfit:.4g} after {result.evaluations} candidates; "

@@ -16,6 +16,7 @@ from typing import Any
 from ecosim.experiments.designs import replicate_seeds
 from ecosim.experiments.ensemble import run_ensemble
 from ecosim.experiments.executors import INLINE, Execution
+from ecosim.experiments.outputs import save_figure
 from ecosim.experiments.validate import (
     DEFAULT_POPULATION,
     Validation,
@@ -170,5 +171,5 @@ def plot(ablation: Ablation, path: str | Path) -> None:
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
     plt.close(fig)

@@ -27,11 +27,12 @@ from rich.console import Console
 from rich.table import Table
 
 from ecosim.experiments.designs import Factor, problem, sample_morris
+from ecosim.experiments.outputs import save_figure
 from ecosim.experiments.sweep import OUTCOMES, STATUS_OK, load_runs
 from ecosim.model.params import ScenarioError
 
 REGIME_COLOURS = {"collapse": "#c0392b", "decline": "#e8a33d", "resilient": "#2e8b57",
-                  "oscillation": "#7d3c98"}
+                  "oscillation": "#7d3c98", "none": "#aaaaaa"}
 LABELS = {"final_contributor_ratio": "contributors, final / pre-launch",
           "questions_ratio": "questions, final / pre-launch",
           "visits_ratio": "Q&A visits, final / pre-launch",
@@ -137,7 +138,7 @@ def regime_map(ok: pd.DataFrame, x: str, y: str, path: Path, pooled: list[str]) 
                     aspect="auto")
     fig.colorbar(im, ax=ax2, label="final / pre-launch active contributors (mean)")
     ax2.set_title("mean contributor ratio", fontsize=10)
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
     plt.close(fig)
     return path
 
@@ -168,7 +169,7 @@ def outcome_curves(ok: pd.DataFrame, keys: list[str], path: Path, binned: bool) 
                 ax.set_xlabel(key)
     fig.suptitle("outcomes against each varied key (line: mean; band: range over runs"
                  + ("; points coloured by regime" if binned else "") + ")", fontsize=10)
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path, dpi=100)
     plt.close(fig)
     return path
 
@@ -257,7 +258,7 @@ def sensitivity_chart(table: pd.DataFrame, method: str, path: Path) -> Path:
     axes[0][-1].legend(fontsize=8, loc="lower right")
     fig.suptitle(f"{method} sensitivity indices (bars: 95% confidence intervals)",
                  fontsize=10)
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path, dpi=100)
     plt.close(fig)
     return path
 

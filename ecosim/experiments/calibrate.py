@@ -26,6 +26,7 @@ import numpy as np
 from scipy.optimize import differential_evolution
 
 from ecosim.experiments.executors import INLINE, Execution
+from ecosim.experiments.search_space import BOUNDS, search_bounds
 from ecosim.experiments.validate import (
     Validation,
     evaluate,
@@ -35,36 +36,11 @@ from ecosim.experiments.validate import (
     shorten,
     validation_scenario,
 )
-from ecosim.model.params import SCHEMA, ScenarioError, lookup
+from ecosim.model.params import SCHEMA
 from ecosim.model.scenario import Scenario
 from ecosim.model.scenario_files import flatten, read_toml
 from ecosim.stie.evidence import EVIDENCE
 from ecosim.stie.targets import Target, applicable
-
-
-@dataclass(frozen=True)
-class Bound:
-    """An evidence-backed search interval for one parameter."""
-
-    low: float
-    high: float
-    why: str
-
-
-BOUNDS: dict[str, Bound] = {
-    "ai.innovation": Bound(0.001, 0.05, "Bass innovation rates of new tools are a few per "
-                           "mille to a few per cent a week; the adoption anchors pin it"),
-    "ai.imitation": Bound(0.01, 0.5, "E-devsurvey: 44% of developers used AI tools half a "
-                          "year after the launch, so diffusion took months, not days"),
-    "ai.lookup_convenience": Bound(-2.0, 2.0, "E-pew-clicks: an AI summary halves click-"
-                                   "through (15% to 8%), a moderate pull at equal quality"),
-    "ai.ask_convenience": Bound(-1.0, 3.0, "asking the AI is immediate while a posted "
-                                "question waits for an answer (E-mamykina: median 11 min)"),
-    "ai.choice_sensitivity": Bound(1.0, 10.0, "people weigh quality, but E-kabir: they "
-                                   "prefer the AI in 35% of cases despite 52% wrong answers"),
-}
-"""Narrower search bounds where the evidence supports them; other keys use their declared
-range."""
 
 
 @dataclass(frozen=True)
@@ -93,22 +69,6 @@ ANCHORS: tuple[Anchor, ...] = (
     Anchor("E-devsurvey", "ai_adopters", 26, 0.44, 0.05, ("stackoverflow",)),
     Anchor("E-devsurvey", "ai_adopters", 78, 0.62, 0.05, ("stackoverflow",)),
 )
-
-
-def search_bounds(keys: Sequence[str]) -> list[tuple[float, float]]:
-    """Search interval of each key; raises :class:`ScenarioError` for unknown or
-    non-numeric keys."""
-    out = []
-    for key in keys:
-        param = lookup(key, "--params")
-        if param.kind not in (int, float):
-            raise ScenarioError(f"--params: key '{key}' is not a number ({param.allowed()}); "
-                                "only numeric keys can be fitted")
-        if key in BOUNDS:
-            out.append((BOUNDS[key].low, BOUNDS[key].high))
-        else:
-            out.append((float(param.low), float(param.high)))
-    return out
 
 
 def range_misfit(value: float, low: float, high: float) -> float:
@@ -317,7 +277,7 @@ def write_scenario(source: Path, calibration: Calibration, out: Path,
         for k, v in nested[section].items():
             lines.append(f"{k} = {_toml_value(v)}")
     out_text = "\n".join(lines) + "\n"
-    from ecosim.experiments.run import atomic_write
+    from ecosim.experiments.outputs import atomic_write
 
     atomic_write(Path(out), lambda f: f.write(out_text.encode()))
     return out_text

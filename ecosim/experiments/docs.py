@@ -83,7 +83,7 @@ def refresh_results(replicates: int | None = None,
     """Re-run validation of the dated scenarios, ablation of the Q&A one and the pinned
     runs; write the file."""
     from ecosim.experiments.ablate import ablate, plot
-    from ecosim.experiments.run import atomic_write
+    from ecosim.experiments.outputs import atomic_write
     from ecosim.experiments.validate import DEFAULT_REPLICATES, validate
     from ecosim.model.scenario import load_scenario
 

@@ -45,10 +45,48 @@ class InlineExecutor(Executor):
         return future
 
 
-def _ignore_sigint() -> None:
+def _start_worker() -> None:
+    """Set up a pool worker: it ignores Ctrl-C and dies with its parent."""
     # Ctrl-C reaches the whole process group; the parent alone decides to stop, saves what
     # finished and shuts the pool down, so workers must not die mid-write on their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
+
+
+def die_with_parent() -> None:
+    """Make this process end when its parent ends, however the parent ends (SIGKILL
+    included): Linux's parent-death signal. Elsewhere a no-op. (A worker of the fork
+    server has the server as its parent, which itself ends with the main process.)"""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def start_method() -> str:
+    """How to start worker processes: fork, which is fastest (ecosim is already imported),
+    when this process has no other thread; otherwise the fork server, which starts
+    workers from a clean single-threaded process (forking a threaded process can
+    deadlock the child)."""
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return "fork"
+    if "forkserver" in methods:
+        multiprocessing.set_forkserver_preload(PRELOAD)
+        return "forkserver"
+    return "spawn"
+
+
+PRELOAD = ["ecosim.experiments.ensemble", "ecosim.experiments.sweep"]
+"""What the fork server imports once, so that its workers start with ecosim loaded."""
 
 
 def available_cores() -> int:
@@ -85,10 +123,9 @@ def open_executor(backend: str = "local", workers: int | None = None,
     elif backend == "local":
         # fork starts workers in milliseconds with ecosim already imported (a spawned
         # worker spends ~0.6 s importing Mesa); results do not depend on the start method.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         pool = ProcessPoolExecutor(max_workers=workers,
-                                   mp_context=multiprocessing.get_context(method),
-                                   initializer=_ignore_sigint)
+                                   mp_context=multiprocessing.get_context(start_method()),
+                                   initializer=_start_worker)
         try:
             yield pool, workers
         except KeyboardInterrupt:
@@ -120,11 +157,14 @@ def open_executor(backend: str = "local", workers: int | None = None,
         else:
             import dask
 
-            # As for the local pool: forked workers start in a fraction of a second with
-            # ecosim already imported; spawned ones spend seconds importing Mesa and pandas,
-            # which dominated Dask's overhead on this machine (measured: 0.1 s vs 2.7 s to
-            # start, plus up to 8 s of imports under load).
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            # Dask's own threads run before it starts its workers, so they cannot be forked
+            # from this process safely; the fork server imports ecosim once and forks
+            # them from its single thread (spawned workers would each import Mesa and
+            # pandas, seconds every time).
+            methods = multiprocessing.get_all_start_methods()
+            method = "forkserver" if "forkserver" in methods else "spawn"
+            if method == "forkserver":
+                multiprocessing.set_forkserver_preload(PRELOAD)
             # The workers' statistical profiler samples every thread's stack every 10 ms;
             # on runs made of many short numpy calls it costs a noticeable share of a core.
             with dask.config.set({"distributed.worker.multiprocessing-method": method,

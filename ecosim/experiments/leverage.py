@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ecosim.experiments.outputs import atomic_write, save_figure
 from ecosim.model.params import SCHEMA, ScenarioError
 
 METRICS = {
@@ -34,14 +35,13 @@ def write_preset(scenario: Path, folder: Path, *, group: str, topics: str, actio
     output folder gets a copy once the sweep has started (the sweep refuses to start in a
     folder that holds anything but its own results).
     """
-    if group == "none":
-        choices = [c for c in SCHEMA["leverage.a.group"].choices or () if c != "none"]
-        raise ScenarioError(f"--group 'none': no group would act; expected one of "
-                            f"{', '.join(map(repr, choices))}")
     for option, key, value in (("--group", "leverage.a.group", group),
                                ("--topics", "leverage.a.topics", topics),
                                ("--action", "leverage.a.action", action)):
-        SCHEMA[key].check(value, option)
+        choices = [c for c in SCHEMA[key].choices or () if c != "none"]  # none: nobody acts
+        if value not in choices:
+            raise ScenarioError(f"{option} {value!r}: expected one of "
+                                f"{', '.join(map(repr, choices))}")
     if levels < 2:
         raise ScenarioError(f"--levels {levels}: at least 2 (none and all of the content)")
     if not scenario.is_file():
@@ -71,7 +71,7 @@ seed = {seed}
 "leverage.a.fraction" = {{ low = 0.0, high = 1.0, levels = {levels} }}
 """
     path = folder / "leverage.toml"
-    path.write_text(text)
+    atomic_write(path, lambda f: f.write(text.encode()))
     return path
 
 
@@ -87,6 +87,8 @@ def leverage_table(runs: pd.DataFrame) -> pd.DataFrame:
             row[metric] = values.mean()
             row[f"{metric}_ci"] = half
         rows.append(row)
+    if not rows:  # no run finished
+        return pd.DataFrame(columns=["fraction", "runs"])
     return pd.DataFrame(rows).sort_values("fraction").reset_index(drop=True)
 
 
@@ -113,6 +115,6 @@ def plot_leverage(table: pd.DataFrame, path: Path, title: str) -> Path:
         ax.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
     plt.close(fig)
     return path

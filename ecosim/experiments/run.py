@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import platform
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecosim.experiments.outputs import atomic_write
 from ecosim.model.forking import parting_week
 from ecosim.model.model import EcosystemModel
 from ecosim.model.scenario import Scenario
@@ -183,7 +182,8 @@ def run_manifest(model: EcosystemModel, ts: pd.DataFrame, regime: Regime | None)
         "parameters": model.p.nested(),
         "regime": regime.name if regime else None,
         "regime_reason": regime.reason if regime else None,
-        "final_contributor_ratio": regime.final_ratio if regime else None,
+        "final_contributor_ratio": (regime.final_ratio if regime and regime.final_ratio
+                                    == regime.final_ratio else None),  # NaN: no verdict
         "weeks": int(len(ts)),
         "output_sha256": table_hash(ts),
         "ecosim_version": _version("ecosim"),
@@ -218,26 +218,13 @@ def table_hash(df: pd.DataFrame) -> str:
 
 
 def write_outputs(result: RunResult, out: str | Path) -> None:
-    """Write ``timeseries.parquet`` and ``manifest.json`` into ``out``, each atomically."""
+    """Write ``timeseries.parquet`` and ``manifest.json`` into ``out``, each atomically
+    (check the folder first with :func:`check_run_folder`)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "timeseries.parquet", lambda f: result.timeseries.to_parquet(f, index=False))
     atomic_write(out / "manifest.json",
                  lambda f: f.write(json.dumps(result.manifest, indent=2).encode() + b"\n"))
-
-
-def atomic_write(path: Path, write: Callable[[Any], None]) -> None:
-    """Write a file through a temporary file in the same folder and rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @cache
@@ -246,3 +233,4 @@ def _version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:
         return "unknown"
+

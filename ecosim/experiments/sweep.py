@@ -27,11 +27,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,14 @@ import pandas as pd
 
 from ecosim.experiments.designs import Sweep, run_id
 from ecosim.experiments.executors import open_executor
-from ecosim.experiments.run import RunResult, _version, atomic_write, run_scenario
+from ecosim.experiments.outputs import (
+    FolderLock,
+    WriteFailed,
+    atomic_write,
+    check_folder,
+    rescue,
+)
+from ecosim.experiments.run import RunResult, _version, run_scenario
 from ecosim.model.params import ScenarioError
 from ecosim.model.scenario import Scenario
 
@@ -165,6 +173,7 @@ class SweepReport:
         ran: Runs executed by this call.
         failed: Runs whose latest attempt failed (in the whole table).
         elapsed: Seconds spent.
+        notes: How the request differed from what the folder already held, in words.
     """
 
     out: Path
@@ -173,6 +182,7 @@ class SweepReport:
     ran: int = 0
     failed: int = 0
     elapsed: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
@@ -208,28 +218,53 @@ class SweepFolder:
         except (OSError, ValueError) as err:
             raise ScenarioError(f"{self.meta_path}: cannot read ({err})") from None
 
-    def prepare(self, sweep: Sweep) -> dict[str, Any]:
-        """Check the folder belongs to this design (or is new) and write sweep.json.
+    def check(self, sweep: Sweep, force: bool = False) -> None:
+        """Check, before any work, that this design's results can go into the folder.
 
         Raises:
-            ScenarioError: The folder is a file, holds something else, or holds a sweep of a
-                different design.
+            ScenarioError: The folder is a file, cannot be written, holds results of
+                another kind, or a sweep of a different design (unless ``force``).
         """
-        if self.out.exists() and not self.out.is_dir():
-            raise ScenarioError(f"--out {self.out}: exists and is not a folder")
+        def same_design(folder: Path) -> bool:
+            meta = self.read_meta()
+            if meta is not None and meta.get("fingerprint") != sweep.fingerprint():
+                raise ScenarioError(
+                    f"--out {self.out}: holds a sweep of a different design (differs in "
+                    f"{_differences(meta, sweep.record())}); use a new --out folder, or add "
+                    "--force to replace that sweep")
+            return True
+
+        check_folder(self.out, "--out", "sweep" if not (self.out / "leverage.toml").exists()
+                     else "leverage analysis", force=force, same=same_design)
+
+    def discard(self) -> None:
+        """Remove a sweep's own files (``--force`` over another design); others stay."""
+        for name in ("sweep.json", "runs.parquet"):
+            (self.out / name).unlink(missing_ok=True)
+        for folder in (self.parts, self.series):
+            if folder.is_dir():
+                for f in folder.glob("*.parquet"):
+                    f.unlink()
+
+    def prepare(self, sweep: Sweep, notes: list[str] | None = None) -> dict[str, Any]:
+        """Write sweep.json for this design (new, or the one the folder holds).
+
+        ``notes`` receives, in words, how the request differs from what is on disk.
+        """
         meta = self.read_meta()
         record = sweep.record() | {"fingerprint": sweep.fingerprint()}
-        if meta is None:
-            if self.out.exists() and any(self.out.iterdir()):
-                raise ScenarioError(f"--out {self.out}: folder is not empty and has no "
-                                    "sweep.json; choose a new folder for the sweep")
+        if meta is None or meta.get("fingerprint") != record["fingerprint"]:
             meta = {"created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                     "replicates": 0}
-        elif meta.get("fingerprint") != record["fingerprint"]:
-            raise ScenarioError(
-                f"--out {self.out}: holds a sweep of a different design (differs in "
-                f"{_differences(meta, record)}); use a new --out folder or delete this one")
-        replicates = max(sweep.replicates, int(meta.get("replicates", 0)))
+        held = int(meta.get("replicates", 0))
+        if notes is not None and 0 < sweep.replicates < held:
+            notes.append(f"the folder already holds {held} replicates per point, more than "
+                         f"the {sweep.replicates} asked for; they are kept, and "
+                         f"{held} {'is' if held == 1 else 'are'} reported")
+        elif notes is not None and held and sweep.replicates > held:
+            notes.append(f"adding replicates {held + 1} to {sweep.replicates} to the {held} "
+                         "already there")
+        replicates = max(sweep.replicates, held)
         points = len(sweep.points())
         meta = record | {
             "created": meta["created"],
@@ -359,8 +394,13 @@ def run_sweep(
     run: RunFn = execute,
     flush_seconds: float = 20.0,
     progress: Callable[[int, int, int, int], None] | None = None,
+    force: bool = False,
 ) -> SweepReport:
     """Run every missing run of a design into ``out``; resume what a previous call began.
+
+    The folder is checked first (writable, not holding results of another kind or a sweep
+    of another design unless ``force``) and locked while the sweep runs: a second process
+    on the same folder stops at once with the first one's pid.
 
     Args:
         sweep: A validated sweep (:func:`~ecosim.experiments.designs.load_sweep`).
@@ -375,30 +415,56 @@ def run_sweep(
         flush_seconds: Write a part file at most this often.
         progress: Called as ``progress(done, total, failed, skipped)`` once the workers
             have started and then as results arrive.
+        force: Write over another design's sweep in ``out`` (its files are removed first).
 
     Returns:
         A :class:`SweepReport`. Failed runs do not raise; they are counted.
 
     Raises:
-        ScenarioError: ``out`` holds something else (a different design, other files).
+        ScenarioError: ``out`` holds something else (a different design, other files),
+            cannot be written, or is in use by another process.
         KeyboardInterrupt: After saving every finished run (the report is not returned).
     """
     started = time.perf_counter()
     folder = SweepFolder(out)
-    meta = folder.prepare(sweep)
+    folder.check(sweep, force)
+    with FolderLock(folder.out, "--out"):
+        if force and folder.read_meta() is not None and (
+                folder.read_meta().get("fingerprint") != sweep.fingerprint()):
+            folder.discard()
+        return _run_sweep(sweep, folder, started, workers, backend, scheduler, batch_size,
+                          keep_timeseries, run, flush_seconds, progress)
+
+
+def _run_sweep(sweep, folder, started, workers, backend, scheduler, batch_size,
+               keep_timeseries, run, flush_seconds, progress) -> SweepReport:
+    notes: list[str] = []
+    meta = folder.prepare(sweep, notes)
     folder.clean()
     keys = sweep.keys
     recorded = folder.read()
     finished = set(recorded.loc[recorded["status"] == STATUS_OK, "run_id"])
     tasks = [t for t in plan(sweep, meta["replicates"]) if t.run_id not in finished]
-    report = SweepReport(folder.out, total=meta["runs"], skipped=meta["runs"] - len(tasks))
+    report = SweepReport(folder.out, total=meta["runs"], skipped=meta["runs"] - len(tasks),
+                         notes=notes)
     rows: list[dict[str, Any]] = []
     series: list[pd.DataFrame] = []
     last_flush = time.monotonic()
 
     def flush() -> None:
         nonlocal last_flush
-        folder.write_part(rows, series)
+        try:
+            folder.write_part(rows, series)
+        except OSError as err:  # a full disk: keep these runs elsewhere, and stop
+            pending = list(rows), list(series)
+            rows.clear(), series.clear()
+
+            def keep(there: Path) -> None:
+                SweepFolder(there).write_part(*pending)
+
+            raise WriteFailed(rescue(keep, f"a part file in {folder.parts}", err)
+                              + "; the runs saved before are intact: free space and run "
+                              "the same command again to resume") from None
         rows.clear(), series.clear()
         last_flush = time.monotonic()
 
@@ -437,9 +503,19 @@ def run_sweep(
                 raise
             finally:
                 # Whatever finished is kept, also on Ctrl-C: the next call skips it.
-                flush()
-                final = folder.consolidate(keys)
-                report.failed = int((final["status"] == STATUS_FAILED).sum())
+                in_flight = sys.exc_info()[1]
+                try:
+                    flush()
+                    final = folder.consolidate(keys)
+                    report.failed = int((final["status"] == STATUS_FAILED).sum())
+                except (OSError, WriteFailed) as err:
+                    if in_flight is None:
+                        if isinstance(err, WriteFailed):
+                            raise
+                        raise WriteFailed(f"could not write {folder.runs_path} "
+                                          f"({err.strerror or err}); the part files are "
+                                          "intact: free space and run the same command "
+                                          "again") from None
                 report.elapsed = time.perf_counter() - started
     else:
         final = folder.consolidate(keys)

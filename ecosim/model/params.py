@@ -63,20 +63,26 @@ class Param:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.kind is dt.date:
             return "a date (YYYY-MM-DD)"
-        name = "an integer" if self.kind is int else "a number"
-        return f"{name} from {_fmt(self.low)} to {_fmt(self.high)} ({self.unit})"
+        if self.kind is int:
+            return (f"an integer from {int(self.low):,} to {int(self.high):,} "
+                    f"({self.unit})")
+        return f"a number from {_fmt(self.low)} to {_fmt(self.high)} ({self.unit})"
 
-    def check(self, value: Any, where: str) -> Any:
+    def check(self, value: Any, where: str, option: str | None = None) -> Any:
         """Return ``value`` converted to this key's type, or raise :class:`ScenarioError`.
 
         Args:
             value: The raw value (from TOML or ``--set``).
             where: The file or option the value came from, for the message.
+            option: The command-line option that gave the value (``--steps``), when the
+                user typed that rather than the key: the message then speaks of it.
         """
         kind = self.kind
-        bad = ScenarioError(
-            f"{where}: key '{self.key}' = {value!r} is not allowed; expected {self.allowed()}"
-        )
+        if option:
+            bad = ScenarioError(f"{option} {value}: not allowed; expected {self.allowed()}")
+        else:
+            bad = ScenarioError(f"{where}: key '{self.key}' = {value!r} is not allowed; "
+                                f"expected {self.allowed()}")
         if kind is bool:
             if not isinstance(value, bool):
                 raise bad

@@ -11,7 +11,8 @@ world without the AI, the same weeks):
   mean away from the 13-week smoothed trend's centre);
 - **resilient**: the final level is at least ``regime.resilient_above`` of the pre-launch
   level;
-- **decline**: in between — a new, lower equilibrium.
+- **decline**: in between — a new, lower equilibrium;
+- **none**: no verdict, when the run ends before the AI's launch.
 
 The thresholds are scenario keys (``regime.*``, declared with the keys of a run in
 :mod:`ecosim.model.params`).
@@ -29,7 +30,8 @@ from ecosim.model.params import Params
 if TYPE_CHECKING:
     import pandas as pd
 
-REGIMES = ("collapse", "decline", "resilient", "oscillation")
+REGIMES = ("collapse", "decline", "resilient", "oscillation", "none")
+"""The regimes; ``none`` is no verdict: the run ended before the AI's launch."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ def classify(ts: pd.DataFrame, p: Params) -> Regime:
     weeks = ts["week"].to_numpy()
     launch = p.ai.launch_week
     r = p.regime
+    if not len(weeks) or weeks.max() < launch:
+        ends = int(weeks.max()) + 1 if len(weeks) else 0
+        return Regime("none", f"no verdict: the AI never launched (the run ends after "
+                      f"{ends} week{'' if ends == 1 else 's'}, before the launch in week "
+                      f"{launch})", float("nan"))
     before = series[(weeks < launch) & (weeks >= launch - r.baseline_weeks)]
     if len(before) == 0:
         before = series[: r.baseline_weeks]
