@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from .conftest import ROOT, ecosim_cli
@@ -230,6 +231,35 @@ def test_two_processes_on_one_folder_and_a_stale_lock(tmp_path):
     assert (tmp_path / "out" / ".ecosim.lock").exists()
     third = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert third.returncode == 0, third.stderr  # the dead holder's lock is taken over
+    runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")  # and nothing was lost
+    assert len(runs) == 80 and runs.run_id.is_unique and (runs.status == "ok").all()
+
+
+@pytest.mark.slow
+def test_two_calibrations_into_one_file(tmp_path):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("[population]\nsize = 1500\n[world]\ntopics = 10\n[run]\n"
+                        "weeks = 150\nburn_in_weeks = 50\n[ai]\nlaunch_week = 50\n")
+    out = tmp_path / "fit.toml"
+    cmd = [sys.executable, "-m", "ecosim", "calibrate", str(scenario), "--params",
+           "ai.innovation", "--out", str(out), "--population", "1500", "--maxiter", "3",
+           "--workers", "1"]
+    first = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        lock = tmp_path / ".fit.toml.lock"
+        deadline = time.monotonic() + 60
+        while not (lock.exists() and lock.read_text().strip()):
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert second.returncode == 2
+        _one_line_error(second, "in use by another ecosim process", f"pid {first.pid}")
+        assert first.wait(timeout=600) == 0
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    assert "ai.innovation = " in out.read_text()
 
 
 # --- 4. say what is done -------------------------------------------------------------------

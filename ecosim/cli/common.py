@@ -7,6 +7,7 @@ end with one line on stderr and exit status 2, and never leave partial output be
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -167,3 +168,17 @@ def check_file_output(path: Path, option: str, inputs: list[Path] | tuple = (), 
     if force is False and path.exists():
         fail(f"{option} {path}: already exists; choose another file, or add --force to "
              "replace it")
+
+
+@contextmanager
+def user_errors(context):
+    """Enter ``context`` (a lock, say), turning a :class:`ScenarioError` on entry into one
+    line and exit status 2."""
+    try:
+        entered = context.__enter__()
+    except ScenarioError as err:
+        fail(str(err))
+    try:
+        yield entered
+    finally:
+        context.__exit__(None, None, None)

@@ -26,6 +26,7 @@ from ecosim.cli.common import (
     fail,
     load,
     out_console,
+    user_errors,
     write_or_rescue,
 )
 from ecosim.model.params import ScenarioError
@@ -259,8 +260,9 @@ def calibrate(
     sc = load(scenario, set_)
     from ecosim.experiments.calibrate import calibrate as run_calibration
     from ecosim.experiments.calibrate import write_scenario
+    from ecosim.experiments.outputs import FolderLock
 
-    with RunsBar("calibrating") as bar:
+    with user_errors(FolderLock.for_file(out, "--out")), RunsBar("calibrating") as bar:
         generations = 0
 
         def progress(n: int, best: float) -> None:
@@ -275,9 +277,9 @@ def calibrate(
                 execution=where)
         except ScenarioError as err:
             fail(str(err))
-    settings = {"seed": seed, "replicates": replicates, "population": population}
-    write_or_rescue(lambda path: write_scenario(scenario, result, path, settings), out,
-                    is_file=True)
+        settings = {"seed": seed, "replicates": replicates, "population": population}
+        write_or_rescue(lambda path: write_scenario(scenario, result, path, settings), out,
+                        is_file=True)
     for key in keys:
         out_console.print(f"{key} = {result.best[key]!r}")
     out_console.print(f"misfit {result.misfit:.4g} after {result.evaluations} candidates; "

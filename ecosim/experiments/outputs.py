@@ -134,7 +134,7 @@ def describe(folder: Path) -> str | None:
         except (OSError, ValueError):
             return "a run (its manifest.json cannot be read)"
         return f"a run ({meta.get('scenario', '?')}, seed {meta.get('seed', '?')})"
-    if any(p.name not in (".ecosim.lock",) for p in folder.iterdir()):
+    if any(p.name != ".ecosim.lock" for p in folder.iterdir()):
         return "other files"
     return None
 
@@ -173,13 +173,22 @@ class FolderLock:
         ScenarioError: On entry, when another process holds the lock.
     """
 
-    def __init__(self, folder: Path, label: str):
+    def __init__(self, folder: Path, label: str, lock_file: Path | None = None):
         from filelock import FileLock
 
         self.folder = Path(folder)
         self.label = label
-        self.path = self.folder / ".ecosim.lock"
+        self.path = lock_file or self.folder / ".ecosim.lock"
         self._lock = FileLock(self.path, mode=FILE_MODE)
+
+    @classmethod
+    def for_file(cls, path: Path, label: str) -> FolderLock:
+        """A lock on one output file (a hidden lock file beside it), for commands that
+        write a file rather than a folder."""
+        path = Path(path)
+        lock = cls(path.parent, label, path.parent / f".{path.name}.lock")
+        lock.shown = path
+        return lock
 
     def __enter__(self) -> FolderLock:
         from filelock import Timeout
@@ -189,7 +198,8 @@ class FolderLock:
             self._lock.acquire(timeout=0)
         except Timeout:
             holder = self._holder()
-            raise ScenarioError(f"{self.label} {self.folder}: in use by another ecosim "
+            shown = getattr(self, "shown", self.folder)
+            raise ScenarioError(f"{self.label} {shown}: in use by another ecosim "
                                 f"process (pid {holder}); wait for it to finish, or stop it"
                                 ) from None
         with open(self.path, "w") as f:  # who holds it, for the message above
