@@ -57,15 +57,20 @@ def test_replace_degrades_without_bound_and_accumulate_stays_bounded():
         sc = load_scenario(SCENARIOS / f"model_collapse_{mode}.toml", ["population.size=2000"])
         runs[mode] = run_scenario(sc, seed=1).timeseries
     rep, acc = runs["replace"], runs["accumulate"]
-    trained = rep[rep.ai_retrained == 1]
-    errors = trained.collapse_error.to_numpy()
-    # replace: every generation adds error, and later generations add as much as early ones
-    assert (np.diff(errors) >= 0).all()
-    half = len(errors) // 2
-    assert errors[-1] - errors[half] > 0.5 * (errors[half] - errors[0])
-    assert rep.ai_quality.tail(52).mean() < 0.1 * acc.ai_quality.tail(52).mean()
-    # accumulate: bounded by collapse_rate x pi^2 / 6
-    assert acc.collapse_error.max() <= 0.5 * np.pi**2 / 6
+
+    def quarters(ts):
+        err = ts.collapse_error[ts.week >= 52].to_numpy()
+        n = len(err)
+        return [err[i * n // 4:(i + 1) * n // 4].mean() for i in range(4)]
+
+    r, a = quarters(rep), quarters(acc)
+    # replace: the error keeps growing, quarter after quarter (nothing writes that in)
+    assert r[0] < r[1] < r[2] < r[3]
+    # accumulate: it levels off, far below
+    assert a[3] - a[1] < 0.2 * (r[3] - r[1]) and a[3] < 0.2 * r[3]
+    # the rare hard needs go first, and the AI that replaced its data is the worse one
+    assert rep.collapse_error_hard.tail(52).mean() > rep.collapse_error.tail(52).mean()
+    assert rep.ai_quality.tail(52).mean() < 0.9 * acc.ai_quality.tail(52).mean()
 
 
 @pytest.mark.slow

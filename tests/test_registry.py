@@ -45,7 +45,7 @@ def test_card_is_complete(card):
         assert cite.key in EVIDENCE, cite.key
         assert cite.use.strip()
     for target in card.targets:
-        assert target.startswith("T-") and target in EVIDENCE, target
+        assert target.startswith(("T-", "O-")) and target in EVIDENCE, target
     for key in card.parameters:
         assert key in SCHEMA, key
     assert f"mechanisms.{card.key}" in SCHEMA
@@ -55,7 +55,7 @@ def test_card_is_complete(card):
 
 def test_evidence_index_matches_the_shipped_evidence_file():
     text = SHIPPED_EVIDENCE.read_text()
-    keys = set(re.findall(r"^\| ((?:T|E)-[\w-]+) \|", text, re.M))
+    keys = set(re.findall(r"^\| ((?:T|E|O)-[\w-]+) \|", text, re.M))
     assert keys == set(EVIDENCE)
     for key, source in EVIDENCE.items():
         row = next(line for line in text.splitlines() if line.startswith(f"| {key} |"))
@@ -72,7 +72,8 @@ def test_shipped_evidence_file_is_the_shared_one():
 
 
 def test_every_public_function_in_a_family_module_is_a_mechanism_or_a_rule():
-    for module in (mech_pkg.ai, mech_pkg.community, mech_pkg.contribution, mech_pkg.demand,
+    for module in (mech_pkg.ai, mech_pkg.blocks, mech_pkg.community, mech_pkg.contribution,
+                   mech_pkg.demand,
                    mech_pkg.knowledge, mech_pkg.leverage):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ == module.__name__ and not name.startswith("_"):
@@ -108,7 +109,9 @@ def _reads_per_mechanism() -> dict[str, set[str]]:
                      leverage__b__group="occasional", leverage__b__fraction=0.5,
                      leverage__b__action="redirect", licensing__fee=1.0,
                      public_ai__enabled=True, public_ai__launch_week=52,
-                     ai__generation2_week=70, ai__generation3_week=80)
+                     ai__generation2_week=70, ai__generation3_week=80,
+                     block__share=0.3, block__start_week=30, moderation__policy="ban",
+                     moderation__start_week=60, demand__other_sources_growth=0.05)
     model = EcosystemModel(scenario, seed=1)
     for _ in range(40):  # just before the launch (week 52)
         model.step()

@@ -272,7 +272,7 @@ def test_every_shipped_sweep_file_loads(path):
     assert len(plan(sweep)) >= 2 * len(sweep.factors)
 
 
-@pytest.mark.parametrize("name", ["regime_map", "sensitivity"])
+@pytest.mark.parametrize("name", ["regime_map", "sensitivity", "form_only"])
 def test_shipped_sweep_output_belongs_to_its_sweep_file_and_reproduces(tmp_path, name):
     # The shipped folder resumes with nothing left to do, and a sample of its runs gives
     # the recorded output hashes under the current model.

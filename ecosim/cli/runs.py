@@ -89,6 +89,7 @@ def print_summary(result) -> None:
                       f"AI launch: week {launch}{'' if p.ai.enabled else ' (AI disabled)'}")
     out_console.print(table)
     out_console.print(f"regime: {m['regime']}", highlight=False)
+    out_console.print(f"AI: {m['ai_state']}", highlight=False)
     out_console.print(f"why: {m['regime_reason']}", highlight=False)
     out_console.print(f"output_sha256: {m['output_sha256']}", highlight=False)
 

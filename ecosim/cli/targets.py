@@ -77,6 +77,13 @@ def validate(
     population: PopulationOption = None,
     targets: Annotated[str | None, typer.Option(
         help="Comma-separated target keys to check (default: all that apply).")] = None,
+    null: Annotated[str | None, typer.Option(
+        help="Run the targets in a null world: substitution (the loop frozen from the "
+             "launch), no_ai or no_synthetic. The targets that fail there are the ones "
+             "that need what the null takes away.")] = None,
+    nulls: Annotated[bool, typer.Option(
+        "--nulls", help="Also run each target in the null world it must reject, and "
+                        "report whether it does (more runs).")] = False,
     set_: SetOption = None,
     workers: WorkersOption = None,
     backend: BackendOption = "local",
@@ -84,10 +91,18 @@ def validate(
 ) -> None:
     """Check the scenario's targets on paired runs (with and without the AI, same seeds).
 
-    Exit status 0 when every target passes, 1 when some fail, 2 for user errors.
+    A target passes when the 90% interval of its value over the replicates (and of each of
+    its checks) lies inside its range. Exit status 0 when every target passes, 1 when some
+    fail, 2 for user errors.
     """
     _check_format(format)
     where = execution(backend, workers, scheduler)
+    from ecosim.stie.targets import NULLS
+
+    if null is not None and null not in NULLS:
+        fail(f"--null {null!r}: allowed values are {', '.join(repr(n) for n in NULLS)}")
+    if null is not None and nulls:
+        fail("--null and --nulls: choose one (--nulls runs each target's own null)")
     chosen = _targets(targets)
     sc = load(scenario, set_)
     from ecosim.experiments.validate import DEFAULT_REPLICATES
@@ -97,7 +112,8 @@ def validate(
     with RunsBar(f"validating {scenario.name}") as bar:
         try:
             result = run_validation(sc, replicates=n, population=_population(population),
-                                    targets=chosen, progress=bar, execution=where)
+                                    targets=chosen, progress=bar, execution=where,
+                                    null=null, nulls=nulls)
         except ScenarioError as err:
             fail(str(err))
     record = result.record()
@@ -111,25 +127,44 @@ def validate(
 def print_validation(record: dict) -> None:
     """The validation as a table."""
     n = record["replicates"]
+    world = f", null world: {record['null']}" if record.get("null") else ""
     table = Table(title=f"targets of {record['name']} ({n} paired "
-                  f"replicate{'' if n == 1 else 's'}, {record['population']:,} people)",
+                  f"replicate{'' if n == 1 else 's'}, {record['population']:,} people{world})",
                   show_lines=False)
-    for col in ("target", "value", "90% interval", "range", "pass", "tier", "checks"):
+    with_nulls = any(t["null"]["rejected"] is not None for t in record["targets"])
+    columns = ["target", "value", "90% interval", "range", "pass", "tier", "checks"]
+    for col in columns + (["null rejected"] if with_nulls else []):
         table.add_column(col, overflow="fold")
     for t in record["targets"]:
         lo, hi = t["interval"]
         checks = "; ".join(f"{c['name']} {_fmt(c['value'])} in [{c['range'][0]:g}, "
                            f"{c['range'][1]:g}] {'ok' if c['passed'] else 'NO'}"
                            for c in t["checks"])
-        table.add_row(t["key"], _fmt(t["value"]), f"[{_fmt(lo)}, {_fmt(hi)}]",
-                      f"[{t['range'][0]:g}, {t['range'][1]:g}]",
-                      "pass" if t["passed"] else "FAIL", t["tier"], checks or "-")
+        kind = "" if t["kind"] == "pattern" else f" ({t['kind']})"
+        row = [t["key"] + kind, _fmt(t["value"]), f"[{_fmt(lo)}, {_fmt(hi)}]",
+               f"[{t['range'][0]:g}, {t['range'][1]:g}]",
+               "pass" if t["passed"] else "FAIL", t["tier"], checks or "-"]
+        if with_nulls:
+            null = t["null"]
+            row.append("-" if null["rejected"] is None else
+                       f"{null['name']}: {'yes' if null['rejected'] else 'NO'}")
+        table.add_row(*row)
     out_console.print(table)
     if not record["targets"]:
         out_console.print("no target applies to this scenario")
     n_pass = sum(t["passed"] for t in record["targets"])
-    out_console.print(f"{n_pass}/{len(record['targets'])} targets pass; "
-                      f"{'PASSED' if record['passed'] else 'FAILED'}")
+    out_console.print(f"{n_pass}/{len(record['targets'])} targets pass (90% interval "
+                      f"inside the range); {'PASSED' if record['passed'] else 'FAILED'}")
+    if record.get("regimes"):
+        from ecosim.stie.regimes import describe_shares
+
+        out_console.print(f"regimes over the {n} replicates: "
+                          f"{describe_shares(record['regimes'])}")
+    if record.get("null"):
+        failing = [t["key"] for t in record["targets"] if not t["passed"]]
+        out_console.print(f"in the {record['null']} null world "
+                          + (f"these fail: {', '.join(failing)}" if failing
+                             else "every target still passes"))
     out_console.print("T-tipping is tier C (a working paper): a plausibility check, never "
                       "a target.")
 
@@ -202,7 +237,11 @@ def print_ablation(record: dict) -> None:
         table.add_column(s, justify="center", overflow="fold")
     table.add_row("(none)", *["pass" if record["full"][t] else "FAIL"
                               for t in record["targets"]])
+    inactive = set(record.get("inactive", ()))
     for m, row in record["matrix"].items():
+        if m in inactive:
+            table.add_row(f"{m} (inactive)", *["=" for _ in record["targets"]])
+            continue
         cells = []
         for t in record["targets"]:
             if not record["full"][t]:
@@ -218,6 +257,9 @@ def print_ablation(record: dict) -> None:
         out_console.print(f"failing with every mechanism on (not ablated): {', '.join(failing)}")
     out_console.print("no target depends yet on: "
                       f"{', '.join(record['no_target_depends_on']) or 'none'}")
+    if inactive:
+        out_console.print("inactive in this scenario (switching them off changes no run): "
+                          f"{', '.join(sorted(inactive))}")
 
 
 def calibrate(

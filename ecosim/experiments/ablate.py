@@ -3,13 +3,15 @@
 Each mechanism is switched off in turn (``mechanisms.<key> = false``) in every arm of the
 paired replicates, and the scenario's targets are checked again. A target that passes with
 every mechanism on but fails without a mechanism *needs* that mechanism; a mechanism whose
-removal fails no passing target is not yet shown to matter.
+removal fails no passing target is not yet shown to matter. A mechanism that does nothing
+in the scenario (switching it off gives the very same runs, as a data strike in a scenario
+without one) is *inactive*: it is listed apart, not as "not needed".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +46,14 @@ class Ablation:
         scenario: Source of the scenario.
         full: Validation with every mechanism as the scenario has it.
         off: Validation with each mechanism switched off, by mechanism key.
+        inactive: Mechanisms whose removal changes no run at all (same output in every
+            arm of every replicate).
     """
 
     scenario: str
     full: Validation
     off: dict[str, Validation]
+    inactive: list[str] = field(default_factory=list)
 
     @property
     def targets(self) -> list[str]:
@@ -67,9 +72,9 @@ class Ablation:
                 for t in self.targets if full[t]}
 
     def idle(self) -> list[str]:
-        """Mechanisms whose removal fails no passing target."""
+        """Active mechanisms whose removal fails no passing target."""
         needed = {m for ms in self.needs().values() for m in ms}
-        return [m for m in self.off if m not in needed]
+        return [m for m in self.off if m not in needed and m not in self.inactive]
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready object of ``ecosim ablate --format json``."""
@@ -83,6 +88,7 @@ class Ablation:
                        for m, v in self.off.items()},
             "full_values": {r.target.key: r.record()["value"] for r in self.full.results},
             "needs": self.needs(),
+            "inactive": list(self.inactive),
             "no_target_depends_on": self.idle(),
             "replicates": len(self.full.seeds),
             "population": self.full.population,
@@ -131,15 +137,20 @@ def ablate(scenario: Scenario, *, mechanisms: Sequence[str] | None = None,
                 for seed in seeds]
     tick = (lambda done, total: progress("ablation", done, total)) if progress else None
     tables = run_ensemble(families, execution=execution, progress=tick)
-    validations = {}
+    validations, inactive = {}, []
+    width = len(arms)
     for v, (key, sc) in enumerate(prepared.items()):
-        reps = [dict(zip(arms, family[v * len(arms):(v + 1) * len(arms)], strict=True))
+        reps = [dict(zip(arms, family[v * width:(v + 1) * width], strict=True))
                 for family in tables]
         validations[key] = Validation(str(variants[key].source), name, seeds,
                                       sc.params.population.size,
                                       evaluate(targets, reps, sc.params))
+        if key is not None and all(
+                family[v * width + a].equals(family[a])
+                for family in tables for a in range(width)):
+            inactive.append(key)
     full = validations.pop(None)
-    return Ablation(str(scenario.source), full, validations)
+    return Ablation(str(scenario.source), full, validations, inactive)
 
 
 def plot(ablation: Ablation, path: str | Path) -> None:

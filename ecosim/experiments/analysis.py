@@ -33,14 +33,15 @@ from ecosim.model.params import ScenarioError
 
 REGIME_COLOURS = {"collapse": "#c0392b", "decline": "#e8a33d", "resilient": "#2e8b57",
                   "oscillation": "#7d3c98", "none": "#aaaaaa"}
-LABELS = {"final_contributor_ratio": "contributors, final / pre-launch",
+LABELS = {"production_ratio": "production (answers or edits), final / pre-launch",
+          "final_contributor_ratio": "contributors, final / pre-launch",
           "questions_ratio": "questions, final / pre-launch",
           "visits_ratio": "Q&A visits, final / pre-launch",
           "contributions_ratio": "contributions, final / pre-launch",
           "final_ai_quality": "AI quality (final)", "ai_share": "AI share of needs (final)",
           "coverage_qa": "Q&A coverage (final)", "coverage_wiki": "encyclopedia coverage (final)"}
-SENSITIVITY_OUTCOMES = ("final_contributor_ratio", "questions_ratio", "final_ai_quality",
-                        "ai_share")
+SENSITIVITY_OUTCOMES = ("production_ratio", "final_contributor_ratio", "questions_ratio",
+                        "final_ai_quality", "ai_share")
 """Outcomes whose sensitivity indices are computed and drawn."""
 
 

@@ -71,26 +71,35 @@ ANCHORS: tuple[Anchor, ...] = (
 )
 
 
-def range_misfit(value: float, low: float, high: float) -> float:
-    """Squared distance of ``value`` from the inner part of [low, high], width-scaled."""
-    if not np.isfinite(value):
+def range_misfit(value: float | tuple[float, float], low: float, high: float) -> float:
+    """Squared distance of ``value`` (a number, or a 90% interval whose both ends must be
+    inside) from the inner part of [low, high], width-scaled."""
+    lo, hi = value if isinstance(value, tuple) else (value, value)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
         return 10.0
     width = high - low
     margin = min(0.1 * width, 0.02)
     scale = min(width, 0.2)
-    excess = max(0.0, (low + margin) - value, value - (high - margin))
+    excess = max(0.0, (low + margin) - lo, hi - (high - margin))
     return float((excess / scale) ** 2)
 
 
 def misfit(validation: Validation, anchors: Sequence[Anchor] = (),
            anchor_values: dict[Anchor, float] | None = None) -> float:
-    """Total misfit of a validation (targets, their checks, anchors)."""
+    """Total misfit of a validation (targets, their checks, anchors).
+
+    A target counts by its 90% interval over the replicates, as it passes: a candidate
+    whose mean is inside a range by luck scores worse than one inside by a margin. A
+    held-out target's value (a figure after the calibration window) is never fitted; its
+    checks are."""
     total = 0.0
+    nan = (float("nan"), float("nan"))
     for r in validation.results:
         t = r.target
-        total += range_misfit(r.value, t.low, t.high)
+        if t.kind != "held-out":
+            total += range_misfit(r.interval, t.low, t.high)
         for c in t.checks:
-            total += range_misfit(r.means.get(c.name, float("nan")), c.low, c.high)
+            total += range_misfit(r.intervals.get(c.name, nan), c.low, c.high)
     for a in anchors:
         v = (anchor_values or {}).get(a, float("nan"))
         total += ((v - a.figure) / a.tolerance) ** 2 if np.isfinite(v) else 10.0

@@ -84,18 +84,34 @@ def refresh_results(replicates: int | None = None,
     runs; write the file."""
     from ecosim.experiments.ablate import ablate, plot
     from ecosim.experiments.outputs import atomic_write
+    from ecosim.experiments.studies import run_studies
     from ecosim.experiments.validate import DEFAULT_REPLICATES, validate
     from ecosim.model.scenario import load_scenario
 
-    results: dict[str, Any] = {"outputs": pin_outputs(progress=progress), "validation": {}}
+    results: dict[str, Any] = {"outputs": pin_outputs(progress=progress), "validation": {},
+                               "substitution": {}}
+    if progress:
+        progress("studies", 0, 1)
+    results["studies"] = [r.record() for r in run_studies()]
+    from ecosim.experiments.interventions import measure_all
+    from ecosim.experiments.tipping import tipping
+
+    if progress:
+        progress("tipping and interventions", 0, 1)
+    results["tipping"] = [tipping(ROOT / rel).record() | {"scenario": rel}
+                          for rel in TIPPING_SCENARIOS]
+    results["interventions"] = [r.record() for r in measure_all()]
+    results["sobol"] = read_sobol(SOBOL)
     for rel in SCENARIOS:
         sc = load_scenario(ROOT / rel)
-        tick = (lambda d, t, rel=rel: progress(f"validate {rel}", d, t)) if progress else None
-        v = validate(sc, replicates=replicates or DEFAULT_REPLICATES, progress=tick,
-                     execution=execution)
-        record = v.record()
-        record["scenario"] = rel
-        results["validation"][rel] = record
+        for null, into in ((None, "validation"), ("substitution", "substitution")):
+            label = f"validate {rel}" + (f" ({null} null)" if null else "")
+            tick = ((lambda d, t, label=label: progress(label, d, t)) if progress else None)
+            v = validate(sc, replicates=replicates or DEFAULT_REPLICATES, progress=tick,
+                         execution=execution, null=null, nulls=null is None)
+            record = v.record()
+            record["scenario"] = rel
+            results[into][rel] = record
     sc = load_scenario(ROOT / ABLATED)
     ab = ablate(sc, progress=progress, execution=execution)
     record = ab.record()
@@ -105,6 +121,29 @@ def refresh_results(replicates: int | None = None,
     atomic_write(path, lambda f: f.write(json.dumps(results, indent=1, sort_keys=True)
                                          .encode() + b"\n"))
     return results
+
+
+TIPPING_SCENARIOS = ("scenarios/stackoverflow.toml", "scenarios/baseline.toml",
+                     "scenarios/collapse.toml")
+SOBOL = ROOT / "data" / "form_only"
+"""The shipped Sobol analysis of the Q&A scenario's form-only parameters
+(scenarios/sweeps/form_only.toml)."""
+
+
+def read_sobol(folder: Path) -> dict[str, Any] | None:
+    """The Sobol table of a shipped sweep folder (its sensitivity_sobol.csv), or None."""
+    import pandas as pd
+
+    table = folder / "sensitivity_sobol.csv"
+    if not table.exists():
+        return None
+    meta = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
+    rows = pd.read_csv(table).to_dict(orient="records")
+    runs = pd.read_parquet(folder / "runs.parquet", columns=["regime"])
+    return {"folder": str(folder.relative_to(ROOT)), "sweep_file": meta.get("sweep_file"),
+            "samples": meta.get("samples"), "runs": len(runs), "rows": rows,
+            "regimes": {k: float(v) for k, v in
+                        runs.regime.value_counts(normalize=True).items()}}
 
 
 def load_results(path: Path = RESULTS) -> dict[str, Any] | None:
@@ -187,20 +226,31 @@ def render(results: dict[str, Any] | None = None) -> str:
       "(pattern-oriented modelling, Grimm et al. 2005): the targets below, each an "
       "executable check on paired runs with and without the AI (same seeds).")
     w("")
-    w("| target | pattern | measured | accepted | tier | source | applies to |")
-    w("|---|---|---|---|---|---|---|")
-    for t in TARGETS.values():
-        w(f"| {t.key} | {_cell(t.pattern)} | {_cell(t.measured)} | [{t.low:g}, {t.high:g}] "
-          f"| {t.tier} | {_cell(t.source)} | {', '.join(t.applies_to).replace('*', 'any')} |")
+    w("A target passes only when the 90% interval of its value over the replicates (and of "
+      "each of its checks) lies inside its range. Ranges are centred on the published point "
+      "estimate with a stated tolerance (a qualitative pattern asks for its direction by a "
+      "margin). Each target names the null world it must reject (`ecosim.stie.targets."
+      "NULLS`): without the AI, with the loop frozen (substitution only), or without "
+      "AI-written posts.")
     w("")
-    w("Why these ranges:")
+    w("| target | kind | pattern | measured | point | accepted | null to reject | tier | "
+      "source | applies to |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
+    for t in TARGETS.values():
+        point = "qualitative" if t.point is None else f"{t.point:g}"
+        w(f"| {t.key} | {t.kind} | {_cell(t.pattern)} | {_cell(t.measured)} | {point} | "
+          f"[{t.low:g}, {t.high:g}] | {t.null or 'none'} | {t.tier} | {_cell(t.source)} | "
+          f"{', '.join(t.applies_to).replace('*', 'any')} |")
+    w("")
+    w("Why these ranges, and these nulls:")
     w("")
     for t in TARGETS.values():
         proxy = f" *Proxy:* {t.proxy}." if t.proxy else ""
-        w(f"- **{t.key}**: {t.why}{proxy}")
+        null = f" *Null:* {t.null or 'none'}: {t.null_why}."
+        w(f"- **{t.key}**: {t.why}{proxy}{null}")
     w("")
-    w("T-tipping (Acemoglu, Kong & Ozdaglar 2026) is tier C, a working paper: a "
-      "plausibility check for sweeps, never a target.")
+    w("T-tipping (Acemoglu, Kong & Ozdaglar 2026) is tier C, a working paper: never a "
+      "target, but an executed check (a capability sweep; its finding is below).")
     w("")
     _results_section(out, results)
 
@@ -372,6 +422,142 @@ def render(results: dict[str, Any] | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _studies_section(out: list[str], studies: list[dict[str, Any]] | None) -> None:
+    """The studies behind the mechanisms, re-run in the model."""
+    if not studies:
+        return
+    w = out.append
+    w("**Every mechanism inside its evidence** (`ecosim.experiments.studies`; "
+      "`tests/test_evidence.py`): the published setting re-run in the model; a study "
+      "passes when its 90% interval lies inside the accepted range.")
+    w("")
+    w("| evidence | setting | measured | figure | value | 90% interval | accepted | result |")
+    w("|---|---|---|---|---|---|---|---|")
+    for s in studies:
+        lo, hi = s["interval"]
+        w(f"| {s['key']} | {_cell(s['setting'])} | {_cell(s['measured'])} | "
+          f"{_cell(s['figure'])} | {_num(s['value'])} | [{_num(lo)}, {_num(hi)}] | "
+          f"[{s['range'][0]:g}, {s['range'][1]:g}] | {'pass' if s['passed'] else 'FAIL'} |")
+    w("")
+
+
+def _tipping_section(out: list[str], tipping: list[dict[str, Any]] | None) -> None:
+    """T-tipping, executed: a capability sweep and what it finds."""
+    if not tipping:
+        return
+    w = out.append
+    w("**T-tipping, executed** (`ecosim.experiments.tipping`): every AI generation at one "
+      "capability, swept from low to high, with replicate seeds; production's final level "
+      "over its pre-launch level (mean over seeds) and the regime shares at each level.")
+    w("")
+    caps = [lv["capability"] for lv in tipping[0]["levels"]]
+    w("| scenario | " + " | ".join(f"{c:g}" for c in caps) + " | finding |")
+    w("|---|" + "---|" * len(caps) + "---|")
+    for t in tipping:
+        cells = []
+        for lv in t["levels"]:
+            top = max(lv["regimes"], key=lv["regimes"].get)
+            cells.append(f"{lv['production']:.2f} ({top} {100 * lv['regimes'][top]:.0f}%)")
+        w(f"| {t['scenario']} | " + " | ".join(cells) + f" | {_cell(t['finding'])} |")
+    w("")
+    if all(t["threshold"] is None for t in tipping):
+        w("The model has no capability threshold: in none of these worlds does one step of "
+          "capability tip the communities. Where they collapse, they collapse at every "
+          "capability swept; the AI's convenience and the volunteers' response to their "
+          "audience decide the regime (see the regime map, scenarios/sweeps/regime_map.toml).")
+        w("")
+
+
+def _interventions_section(out: list[str], results: list[dict[str, Any]] | None) -> None:
+    """Each intervention against the same world without it."""
+    if not results:
+        return
+    w = out.append
+    r0 = results[0]
+    w(f"**Interventions, measured** (`ecosim.experiments.interventions`): each intervention "
+      f"scenario against itself with the intervention switched off, {r0['replicates']} "
+      f"paired seeds of {r0['population']:,} people; mean effect and 90% interval while "
+      "it runs and after it ends. Relative effects are intervention / control - 1; the AI's "
+      "quality and the core's share of its training data are differences. `~`: within "
+      "noise (the interval includes zero).")
+    w("")
+    w("| intervention | weeks | window | answers | edits | active contributors | "
+      "AI quality | core share of training data |")
+    w("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        for window in ("during", "after"):
+            effects = [e for e in r["effects"] if e["window"] == window]
+            if not effects:
+                continue
+            cells = [f"{'~' if e['within_noise'] else ''}{e['value']:+.3f} "
+                     f"[{e['interval'][0]:+.3f}, {e['interval'][1]:+.3f}]" for e in effects]
+            w(f"| {r['name']} | {r['weeks'][0]}-{r['weeks'][1]} | {window} | "
+              + " | ".join(cells) + " |")
+    w("")
+
+
+def _sobol_section(out: list[str], sobol: dict[str, Any] | None) -> None:
+    """The Sobol indices of the Q&A scenario's form-only parameters."""
+    if not sobol:
+        return
+    w = out.append
+    w(f"**Which form-only parameters decide the outcome** (`{sobol['sweep_file']}`, Sobol "
+      f"design, {sobol['samples']} samples, {sobol['runs']:,} runs; first-order S1 and "
+      f"total ST indices with 95% confidence half-widths; plot: "
+      f"`{sobol['folder']}/sensitivity_sobol.png`). Regimes over all runs: "
+      + ", ".join(f"{k} {100 * v:.1f}%" for k, v in sobol["regimes"].items()) + ".")
+    w("")
+    w("| outcome | parameter | S1 | ST |")
+    w("|---|---|---|---|")
+    for row in sobol["rows"]:
+        if row["outcome"] not in ("production_ratio", "final_ai_quality"):
+            continue
+        w(f"| {row['outcome']} | {row['key']} | {row['S1']:+.3f} +- {row['S1_conf']:.3f} "
+          f"| {row['ST']:.3f} +- {row['ST_conf']:.3f} |")
+    w("")
+    prod = [r for r in sobol["rows"] if r["outcome"] == "production_ratio"]
+    decisive = [r["key"] for r in prod if r["S1"] - r["S1_conf"] > 0]
+    rest = [r["key"] for r in prod if r["key"] not in decisive]
+    top = max(sobol["regimes"].values())
+    w(f"- Deciding where production ends (first-order index clear of zero): "
+      f"{', '.join(decisive) or 'none'}. The others' first-order indices are "
+      f"indistinguishable from zero: they act only together with other parameters and "
+      f"the seed ({', '.join(rest)}).")
+    w(f"- The regime: {'one regime holds in ' + f'{100 * top:.1f}% of the runs' if top > 0.95 else 'it changes across the space'}"
+      f"{': no form-only parameter, over its whole range, changes it' if top > 0.95 else ''}.")
+    w("")
+
+
+def _loop_section(out: list[str], results: dict[str, Any]) -> None:
+    """Which targets need the loop: the full model against the substitution-only null."""
+    null = results.get("substitution") or {}
+    if not null:
+        return
+    w = out.append
+    w("**The loop identified** (`ecosim validate --null substitution`): the same targets "
+      "with the loop frozen from the launch (contributors, the reader funnel and the AI's "
+      "training data do not respond; people still substitute). A target that passes in "
+      "the full model and fails in the null needs the loop.")
+    w("")
+    w("| scenario | target | full model | substitution only | needs the loop |")
+    w("|---|---|---|---|---|")
+    needing = []
+    for rel, v in null.items():
+        full = {t["key"]: t for t in results["validation"][rel]["targets"]}
+        for t in v["targets"]:
+            f = full[t["key"]]
+            needs = f["passed"] and not t["passed"]
+            if needs:
+                needing.append(t["key"])
+            w(f"| {rel} | {t['key']} | {_num(f['value'])} ({'pass' if f['passed'] else 'FAIL'})"
+              f" | {_num(t['value'])} ({'pass' if t['passed'] else 'FAIL'}) | "
+              f"{'yes' if needs else 'no'} |")
+    w("")
+    w("Published patterns that need the loop: " + (", ".join(needing) if needing else
+      "none: substitution alone reproduces every pattern that the full model does") + ".")
+    w("")
+
+
 def _results_section(out: list[str], results: dict[str, Any] | None) -> None:
     w = out.append
     w("### Current results")
@@ -393,21 +579,35 @@ def _results_section(out: list[str], results: dict[str, Any] | None) -> None:
             w(f"| {_cell(label)} | {pin['seed']} | {pin['regime']} | "
               f"`{pin['output_sha256'][:16]}` |")
         w("")
+    _studies_section(out, results.get("studies"))
     for rel, v in results.get("validation", {}).items():
         w(f"**{rel}** ({v['replicates']} paired replicates of {v['population']:,} people; "
           f"{'all targets pass' if v['passed'] else 'some targets fail'}):")
         w("")
-        w("| target | value | 90% interval | accepted | result | checks |")
-        w("|---|---|---|---|---|---|")
+        w("| target | value | 90% interval | accepted | result | checks | null rejected |")
+        w("|---|---|---|---|---|---|---|")
         for t in v["targets"]:
             lo, hi = t["interval"]
             checks = "; ".join(f"{c['name']} {_num(c['value'])} in [{c['range'][0]:g}, "
                                f"{c['range'][1]:g}]: {'ok' if c['passed'] else 'no'}"
                                for c in t["checks"]) or "-"
+            null = t.get("null") or {}
+            rejected = ("-" if null.get("rejected") is None else
+                        f"{null['name']}: {'yes' if null['rejected'] else 'NO'} "
+                        f"({_num(null['value'])})")
             w(f"| {t['key']} | {_num(t['value'])} | [{_num(lo)}, {_num(hi)}] | "
               f"[{t['range'][0]:g}, {t['range'][1]:g}] | {'pass' if t['passed'] else 'FAIL'} "
-              f"| {checks} |")
+              f"| {checks} | {rejected} |")
         w("")
+        if v.get("regimes"):
+            from ecosim.stie.regimes import describe_shares
+
+            w(f"Regimes over the replicates: {describe_shares(v['regimes'])}.")
+            w("")
+    _loop_section(out, results)
+    _tipping_section(out, results.get("tipping"))
+    _interventions_section(out, results.get("interventions"))
+    _sobol_section(out, results.get("sobol"))
     ab = results.get("ablation")
     if ab:
         w(f"**Ablation of {ab['scenario']}** ({ab['replicates']} paired replicates of "
@@ -418,14 +618,22 @@ def _results_section(out: list[str], results: dict[str, Any] | None) -> None:
         w("|---|" + "---|" * len(ab["targets"]))
         w("| (none) | " + " | ".join("pass" if ab["full"][t] else "FAIL"
                                      for t in ab["targets"]) + " |")
+        inactive = set(ab.get("inactive", ()))
         for m, row in ab["matrix"].items():
+            if m in inactive:
+                w(f"| {m} (inactive) | " + " | ".join("=" for _ in ab["targets"]) + " |")
+                continue
             cells = ["-" if not ab["full"][t] else ("pass" if row[t] else "FAIL")
                      for t in ab["targets"]]
             w(f"| {m} | " + " | ".join(cells) + " |")
         w("")
         for t, ms in ab["needs"].items():
             w(f"- {t} needs: {', '.join(ms) or 'no single mechanism'}")
-        w(f"- No target depends yet on: {', '.join(ab['no_target_depends_on']) or 'none'}.")
+        w(f"- Active, but no target depends on them yet: "
+          f"{', '.join(ab['no_target_depends_on']) or 'none'}.")
+        if inactive:
+            w(f"- Inactive in this scenario (switching them off changes no run; `=` in the "
+              f"table): {', '.join(sorted(inactive))}.")
         w("")
         w("![ablation matrix](ablation.png)")
         w("")

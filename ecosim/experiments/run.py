@@ -182,8 +182,9 @@ def run_manifest(model: EcosystemModel, ts: pd.DataFrame, regime: Regime | None)
         "parameters": model.p.nested(),
         "regime": regime.name if regime else None,
         "regime_reason": regime.reason if regime else None,
-        "final_contributor_ratio": (regime.final_ratio if regime and regime.final_ratio
-                                    == regime.final_ratio else None),  # NaN: no verdict
+        "ai_state": regime.ai_state if regime else None,
+        "final_production_ratio": (regime.final_ratio if regime and regime.final_ratio
+                                   == regime.final_ratio else None),  # NaN: no verdict
         "weeks": int(len(ts)),
         "output_sha256": table_hash(ts),
         "ecosim_version": _version("ecosim"),

@@ -32,9 +32,22 @@ BOUNDS: dict[str, Bound] = {
                           "year after the launch, so diffusion took months, not days"),
     "ai.lookup_convenience": Bound(-2.0, 2.0, "E-pew-clicks: an AI summary halves click-"
                                    "through (15% to 8%), a moderate pull at equal quality"),
-    "ai.ask_convenience": Bound(-1.0, 3.0, "asking the AI is immediate while a posted "
+    "ai.encyclopedic_convenience": Bound(-4.0, 2.0, "E-pew-clicks: readers still click "
+                                         "through to sources in 8% of visits with an AI "
+                                         "summary; T-wiki-modest: no fall through 2023"),
+    "ai.ask_convenience": Bound(-1.0, 5.0, "asking the AI is immediate while a posted "
                                 "question waits for an answer (E-mamykina: median 11 min)"),
-    "ai.choice_sensitivity": Bound(1.0, 10.0, "people weigh quality, but E-kabir: they "
+    "ai.reputation_learning": Bound(0.005, 0.2, "trust in a new tool builds over weeks to "
+                                    "months, not days (form only)"),
+    "ai.initial_reputation": Bound(0.2, 0.8, "what first users expect of a new assistant "
+                                   "(form only)"),
+    "contributors.tie_protection": Bound(0.0, 1.0, "ties keep people in a community; each "
+                                         "tie at most halves the hazard (form only)"),
+    "contributors.tie_buffer": Bound(0.0, 10.0, "ties dull the reaction to a lost "
+                                     "audience (form only, T-social-fabric)"),
+    "demand.other_sources_growth": Bound(0.0, 0.25, "O-SO-trend: the platform shrank by "
+                                         "1-14% a year before any AI"),
+    "ai.choice_sensitivity": Bound(1.0, 20.0, "people weigh quality, but E-kabir: they "
                                    "prefer the AI in 35% of cases despite 52% wrong answers"),
 }
 """Narrower search bounds where the evidence supports them; other keys use their declared

@@ -51,7 +51,7 @@ from ecosim.experiments.run import RunResult, _version, run_scenario
 from ecosim.model.params import ScenarioError
 from ecosim.model.scenario import Scenario
 
-OUTCOMES = ("final_contributor_ratio", "questions_ratio", "visits_ratio",
+OUTCOMES = ("production_ratio", "final_contributor_ratio", "questions_ratio", "visits_ratio",
             "contributions_ratio", "final_ai_quality", "ai_share", "coverage_qa",
             "coverage_wiki")
 """Summary outcomes of each run: ratios are the final level (last ``regime.final_weeks``
@@ -112,8 +112,10 @@ def summarise(task: RunTask, result: RunResult) -> dict[str, Any]:
 
     return {
         "regime": result.regime.name,
+        "ai_state": result.regime.ai_state,
         "output_sha256": result.manifest["output_sha256"],
-        "final_contributor_ratio": float(result.regime.final_ratio),
+        "production_ratio": float(result.regime.final_ratio),
+        "final_contributor_ratio": ratio("active_contributors"),
         "questions_ratio": ratio("questions"),
         "visits_ratio": ratio("visits_qa"),
         "contributions_ratio": ratio("contributions"),
@@ -342,7 +344,7 @@ class SweepFolder:
 def _frame(rows: list[dict[str, Any]], keys: Sequence[str] = ()) -> pd.DataFrame:
     """Rows as a table with fixed column order and types (failed rows have empty outcomes)."""
     df = pd.DataFrame(rows)
-    for col in ("regime", "output_sha256", "error"):
+    for col in ("regime", "ai_state", "output_sha256", "error"):
         if col not in df:
             df[col] = None
         df[col] = df[col].astype("string")
@@ -350,10 +352,11 @@ def _frame(rows: list[dict[str, Any]], keys: Sequence[str] = ()) -> pd.DataFrame
         df[col] = df[col].astype(float) if col in df else math.nan
     front = ["run_id", "point", "replicate", *keys]
     front = [c for c in front if c in df] + [c for c in df if c not in front and c not in
-                                             ("seed", "status", "regime", "output_sha256",
-                                              "error", *OUTCOMES, "elapsed_seconds")]
-    order = front + ["seed", "status", "regime", "output_sha256", "error", *OUTCOMES,
-                     "elapsed_seconds"]
+                                             ("seed", "status", "regime", "ai_state",
+                                              "output_sha256", "error", *OUTCOMES,
+                                              "elapsed_seconds")]
+    order = front + ["seed", "status", "regime", "ai_state", "output_sha256", "error",
+                     *OUTCOMES, "elapsed_seconds"]
     return df.reindex(columns=order)
 
 

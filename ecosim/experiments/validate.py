@@ -4,8 +4,12 @@ For each replicate seed the scenario runs once per arm the targets need (the AI 
 counterfactual without the AI, and for model collapse the replace and accumulate worlds),
 all with the same seed: common random numbers, so the arms differ only where the AI (or the
 training regime) makes them differ. Each target is measured per replicate; the report gives
-the mean, a 90% t-interval over replicates and pass/fail of the mean against the accepted
-range (:mod:`ecosim.stie.targets`).
+the mean and a 90% t-interval over replicates of every measured quantity, and the target
+passes when the intervals lie inside their ranges (:mod:`ecosim.stie.targets`).
+
+A validation can run in a null world (``null="substitution"``: the loop frozen, and so on),
+and can check that each target rejects its own null (``nulls=True``: the target must fail
+there).
 
 Seeds: replicate ``r`` uses ``SeedSequence(run.seed).spawn(n)[r]``, as sweeps do.
 """
@@ -26,13 +30,15 @@ from ecosim.experiments.designs import replicate_seeds
 from ecosim.experiments.ensemble import run_ensemble
 from ecosim.experiments.executors import INLINE, Execution
 from ecosim.model.scenario import Scenario
-from ecosim.stie.targets import ARMS, Target, applicable
+from ecosim.stie.regimes import classify, regime_shares
+from ecosim.stie.targets import ARMS, NULLS, Target, applicable, null_overrides
 
 DEFAULT_REPLICATES = 8
-DEFAULT_POPULATION = 5000
-"""Validation runs at most this many people unless asked otherwise: the targets are
-relative changes and shares (per-capita, intensive quantities), and 5,000 people keep the
-default five replicates of a dated scenario under a minute on a laptop core."""
+DEFAULT_POPULATION = 10_000
+"""Validation runs at most this many people unless asked otherwise. The targets are
+relative changes and shares (per-capita, intensive quantities), but the few very active
+contributors who make most of the contributions must be more than a handful for the
+replicates to agree (at 5,000 people the top 1% are a dozen people)."""
 
 Progress = Callable[[int, int], None]
 
@@ -71,7 +77,10 @@ class TargetResult:
         means: Replicate mean of every measured quantity.
         values: The per-replicate ``value``.
         interval: 90% t-interval of the mean value (low, high).
-        passed: Pass/fail of the means against the range and the checks.
+        passed: True when the intervals of the value and of every check lie inside their
+            ranges.
+        intervals: 90% t-interval of every measured quantity.
+        null: The same target in its null world (None when not run).
     """
 
     target: Target
@@ -79,6 +88,13 @@ class TargetResult:
     values: list[float]
     interval: tuple[float, float]
     passed: bool
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    null: TargetResult | None = None
+
+    @property
+    def null_rejected(self) -> bool | None:
+        """True when the target fails in its null world (None when that was not run)."""
+        return None if self.null is None else not self.null.passed
 
     @property
     def value(self) -> float:
@@ -98,13 +114,23 @@ class TargetResult:
             "interval": [_num(x) for x in self.interval],
             "replicates": [_num(v) for v in self.values],
             "measured": t.measured,
+            "point": t.point,
+            "kind": t.kind,
             "checks": [{"name": c.name, "value": _num(self.means.get(c.name, float("nan"))),
+                        "interval": [_num(x) for x in self._interval(c.name)],
                         "range": [c.low, c.high], "meaning": c.meaning,
-                        "passed": bool(np.isfinite(self.means.get(c.name, np.nan))
-                                       and c.low <= self.means[c.name] <= c.high)}
+                        "passed": c.judge(self._interval(c.name))}
                        for c in t.checks],
             "proxy": t.proxy,
+            "null": {"name": t.null, "meaning": NULLS.get(t.null, ""), "why": t.null_why,
+                     "value": _num(self.null.value) if self.null else None,
+                     "interval": ([_num(x) for x in self.null.interval] if self.null
+                                  else None),
+                     "rejected": self.null_rejected},
         }
+
+    def _interval(self, name: str) -> tuple[float, float]:
+        return self.intervals.get(name, (float("nan"), float("nan")))
 
 
 @dataclass
@@ -116,6 +142,8 @@ class Validation:
     seeds: list[int]
     population: int
     results: list[TargetResult] = field(default_factory=list)
+    null: str | None = None
+    regimes: dict[str, dict[str, float]] | None = None
 
     @property
     def passed(self) -> bool:
@@ -125,8 +153,8 @@ class Validation:
     def record(self) -> dict[str, Any]:
         """The JSON-ready object of ``ecosim validate --format json``."""
         return {"scenario": self.scenario, "name": self.name, "passed": self.passed,
-                "replicates": len(self.seeds), "seeds": self.seeds,
-                "population": self.population,
+                "null": self.null, "replicates": len(self.seeds), "seeds": self.seeds,
+                "population": self.population, "regimes": self.regimes,
                 "targets": [r.record() for r in self.results]}
 
 
@@ -171,7 +199,7 @@ def run_arms(scenario: Scenario, arms: Iterable[str], seeds: Sequence[int],
 
 def evaluate(targets: Sequence[Target], replicates: Sequence[Mapping[str, pd.DataFrame]],
              p: Mapping[str, Any]) -> list[TargetResult]:
-    """Measure each target on each replicate and judge the means."""
+    """Measure each target on each replicate and judge the intervals."""
     results = []
     for t in targets:
         rows = []
@@ -180,13 +208,17 @@ def evaluate(targets: Sequence[Target], replicates: Sequence[Mapping[str, pd.Dat
                 rows.append(t.measure(runs, p))
             except (KeyError, ZeroDivisionError):
                 rows.append({"value": float("nan")})
-        names = sorted({k for r in rows for k in r})
-        means = {}
+        names = sorted({k for r in rows for k in r} | {"value"})
+        means, intervals = {}, {}
         for k in names:
-            vals = np.asarray([r.get(k, np.nan) for r in rows], dtype=float)
-            means[k] = float(np.nanmean(vals)) if np.isfinite(vals).any() else float("nan")
+            vals = [float(r.get(k, np.nan)) for r in rows]
+            finite = np.isfinite(vals)
+            # A quantity that cannot be measured in some replicate fails there: no interval.
+            intervals[k] = interval90(vals) if finite.all() else (float("nan"), float("nan"))
+            means[k] = float(np.nanmean(vals)) if finite.any() else float("nan")
         values = [float(r.get("value", np.nan)) for r in rows]
-        results.append(TargetResult(t, means, values, interval90(values), t.judge(means)))
+        results.append(TargetResult(t, means, values, intervals["value"],
+                                    t.judge(intervals), intervals))
     return results
 
 
@@ -194,7 +226,8 @@ def validate(scenario: Scenario, *, replicates: int = DEFAULT_REPLICATES,
              targets: Sequence[Target] | None = None,
              population: int | None = DEFAULT_POPULATION,
              progress: Progress | None = None, execution: Execution = INLINE,
-             executor: Executor | None = None) -> Validation:
+             executor: Executor | None = None, null: str | None = None,
+             nulls: bool = False) -> Validation:
     """Run the paired replicates of a scenario and check its targets.
 
     Args:
@@ -205,12 +238,64 @@ def validate(scenario: Scenario, *, replicates: int = DEFAULT_REPLICATES,
         progress: Called as ``progress(done_runs, total_runs)``.
         execution: Where the runs execute (this process by default).
         executor: An executor already open (:meth:`Execution.open`), for many validations.
+        null: Run every arm in this null world (:data:`ecosim.stie.targets.NULLS`).
+        nulls: Also run each target in its own null world, to show that it rejects it.
     """
     name = scenario_name(scenario)
     targets = applicable(name) if targets is None else list(targets)
     sc = shorten(validation_scenario(scenario, population), targets)
+    if null is not None:
+        sc = sc.with_values(null_overrides(null, sc.params), f"null {null}")
     seeds = replicate_seeds(sc.params.run.seed, replicates)
     arms = [a for a in ARMS if any(a in t.arms for t in targets)]
-    reps = run_arms(sc, arms, seeds, progress, execution=execution, executor=executor)
+    if nulls and null is None:
+        reps, in_null = _with_nulls(sc, targets, arms, seeds, progress, execution, executor)
+    else:
+        reps = run_arms(sc, arms, seeds, progress, execution=execution, executor=executor)
+        in_null = {}
+    results = evaluate(targets, reps, sc.params)
+    for result in results:
+        result.null = in_null.get(result.target.key)
+    regimes = None
+    if "ai" in arms and sc.params.run.weeks == scenario.params.run.weeks:
+        regimes = regime_shares(classify(runs["ai"], sc.params) for runs in reps)
     return Validation(str(scenario.source), name, seeds, sc.params.population.size,
-                      evaluate(targets, reps, sc.params))
+                      results, null, regimes)
+
+
+def _with_nulls(sc: Scenario, targets: Sequence[Target], arms: Sequence[str],
+                seeds: Sequence[int], progress: Progress | None, execution: Execution,
+                executor: Executor | None
+                ) -> tuple[list[dict[str, pd.DataFrame]], dict[str, TargetResult]]:
+    """The replicates of the scenario, and each target's result in its own null world;
+    every run of one seed is one family, so the null worlds fork from the shared
+    history."""
+    worlds = sorted({t.null for t in targets if t.null})
+    variants = [("", sc, arms)]
+    for null in worlds:
+        null_arms = [a for a in ARMS if any(a in t.arms for t in targets if t.null == null)]
+        variants.append((null, sc.with_values(null_overrides(null, sc.params),
+                                              f"null {null}"), null_arms))
+    families, layout = [], []
+    for seed in seeds:
+        family = []
+        for _, scenario, variant_arms in variants:
+            family.extend(arm_scenarios(scenario, variant_arms, seed))
+        families.append(family)
+    for null, _, variant_arms in variants:
+        layout.extend((null, arm) for arm in variant_arms)
+    tables = run_ensemble(families, execution=execution, executor=executor,
+                          progress=progress)
+    by_world: dict[str, list[dict[str, pd.DataFrame]]] = {n: [] for n, _, _ in variants}
+    for family in tables:
+        runs: dict[str, dict[str, pd.DataFrame]] = {n: {} for n, _, _ in variants}
+        for (null, arm), table in zip(layout, family, strict=True):
+            runs[null][arm] = table
+        for null, arm_tables in runs.items():
+            by_world[null].append(arm_tables)
+    in_null = {}
+    for null in worlds:
+        own = [t for t in targets if t.null == null]
+        for result in evaluate(own, by_world[null], sc.params):
+            in_null[result.target.key] = result
+    return by_world[""], in_null

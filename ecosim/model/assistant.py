@@ -9,6 +9,9 @@ function, :meth:`Assistant.quality`:
 
     quality = quality at training x exp(-drift x (weeks since training + cutoff lag))
 
+per topic, and per difficulty class of how-to needs (``class_profile``: how much better or
+worse than its mean on the topic it answers easy, medium and hard needs).
+
 The AI knows what its training data knew: as the world drifts past its knowledge cutoff,
 its answers go stale, and a topic that is replaced by a new one after its training is
 unknown to it.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ecosim.model.difficulty import CLASSES
 from ecosim.model.platforms import GROUPS
 from ecosim.model.topics import Topics
 
@@ -32,7 +36,11 @@ class Assistant:
         generation: Number of training runs so far (0 before the release).
         trained_week: Week of the last training run.
         trained_capability: Capability of the generation trained last.
-        quality_at_training: Per-topic answer quality right after the last training.
+        quality_at_training: Per-topic answer quality right after the last training (on
+            the average need of the topic).
+        class_profile: Quality on each difficulty class of how-to needs relative to the
+            topic's quality (topics x classes): its handicap on hard needs, and what
+            training on its own output lost, tails first.
         answer_drift: Per-topic weekly rate at which its answers go stale (the demand-weighted
             drift of what it was trained on).
         cutoff_lag: How much older than its release its knowledge is (weeks).
@@ -40,7 +48,16 @@ class Assistant:
             week); a topic born since is new to it.
         reputation: Per-topic quality the AI's users perceive (their trust in it).
         reputation_age: Weeks of experience behind the reputation.
-        collapse_error: Error accumulated by training on AI-written content.
+        collapse_error: Per topic and difficulty class, how far the current generation's
+            picture of the topic is from the truth because it learned from AI-written
+            documents (0: none; its quality there is exp(-error^2) of what real data give).
+        corpus_real: Human-written documents in the accumulated training corpus, per topic
+            (per capita).
+        corpus_synthetic: AI-written documents in the accumulated corpus, per topic.
+        corpus_error_mass: AI-written documents in the accumulated corpus times the error
+            each carries, per topic and class (so mass / documents is their mean error).
+        posted_at_training: The platforms' posts ever, by topic and group, when this AI was
+            last trained (what is new since is the next window).
         training_synthetic_share: Share of AI-written content in the last training set.
         provenance: Share of the last training set written by each group (core, occasional,
             newcomer, synthetic).
@@ -59,12 +76,17 @@ class Assistant:
         self.trained_week = -1
         self.trained_capability = 0.0
         self.quality_at_training = np.zeros(topics)
+        self.class_profile = np.ones((topics, len(CLASSES)))
         self.answer_drift = np.zeros(topics)
         self.cutoff_lag = 0
         self.trained_on = np.zeros(topics, dtype=np.int64)
         self.reputation = np.zeros(topics)
         self.reputation_age = 0
-        self.collapse_error = 0.0
+        self.collapse_error = np.zeros((topics, len(CLASSES)))
+        self.corpus_real = np.zeros(topics)
+        self.corpus_synthetic = np.zeros(topics)
+        self.corpus_error_mass = np.zeros((topics, len(CLASSES)))
+        self.posted_at_training = np.zeros((topics, len(GROUPS)))
         self.training_synthetic_share = 0.0
         self.provenance = np.zeros(len(GROUPS))
         self.training_volume = 0.0

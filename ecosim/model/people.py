@@ -50,16 +50,21 @@ declare(
     Param("contributors.newcomer_weeks", 26, "weeks",
           "How long a new contributor counts as a newcomer (and churns faster).", 1, 520,
           group="people"),
-    Param("contributors.intrinsic_scale", 2.0, "contributions per week",
+    Param("contributors.intrinsic_scale", 100.0, "contributions per week",
           "Motivation at which half of a contributor's drive is intrinsic: they feel "
           "audience changes in proportion scale / (scale + motivation) (E-motives).",
           0.01, 100_000.0, group="people"),
+    Param("ai.adoption_heterogeneity", 1.5, "variance",
+          "How much people differ in how quickly they take up a new tool: variance of a "
+          "gamma multiplier of the adoption hazard (mean 1; 0: all alike). Early adopters "
+          "go fast, laggards slowly (fitted to the two E-devsurvey points).", 0.0, 20.0,
+          group="ai"),
     Param("social.mean_degree", 8.0, "ties per person", "Mean number of social ties.",
           0.0, 200.0, group="people"),
     Param("social.homophily", 0.7, "share 0..1",
           "Share of ties that stay within a person's topic community.", 0.0, 1.0,
           group="people"),
-    Param("social.cohesion_spread", 1.0, "log-sd",
+    Param("social.cohesion_spread", 2.0, "log-sd",
           "How much topic communities differ in how densely knit they are.", 0.0, 2.0,
           group="people"),
 )
@@ -77,6 +82,8 @@ class People:
             encyclopedia.
         adopter: True once the person uses the AI (change it with :meth:`add_adopters`).
         adoption_rank: Uniform rank; people ranked below ``ai.adoption_ceiling`` may adopt.
+        adoption_propensity: How quick the person is to take up a new tool (gamma, mean 1,
+            variance ``ai.adoption_heterogeneity``): early adopters and laggards.
         contributor: True while the person is an active contributor (change it with
             :meth:`set_contributors`, which keeps the tie counts).
         tenure: Weeks since the person (last) became a contributor; -1 if never.
@@ -85,6 +92,8 @@ class People:
         ever_count: How many people have ever contributed.
         adopter_count: How many people use the AI.
         effort: Expected contributions this week (0 for non-contributors).
+        contributed: Each person's contributions so far (the sum of their weekly effort),
+            to measure how unequal participation is over a period.
         adj: Symmetric sparse adjacency matrix of the social network (CSR, float32).
         contributor_ties: Number of each person's ties who are contributors.
         audience_sensitivity: How strongly the person would feel a change of audience as a
@@ -92,7 +101,8 @@ class People:
             near 1 for the many, near 0 for the intrinsically driven few.
         adopted_ties: Number of each person's ties who use the AI.
         cohesion: Per-topic multiplier of tie density (mean 1).
-        cohesive_topics: True for the more densely knit half of the topics.
+        cohesive_topics: True for the more densely knit half of the topics, matched on
+            popularity: of each two topics next to each other in popularity, the denser.
         people_per_topic: Size of each topic's community.
         community_share: Each topic community's share of the population (counting at least
             one person), the unit in which platform content is measured.
@@ -115,10 +125,14 @@ class People:
         self.adopter = np.zeros(n, dtype=bool)
         # Who would ever adopt: the first ai.adoption_ceiling of people in this random order.
         self.adoption_rank = rng.random(n, dtype=np.float32)
+        spread = p.ai.adoption_heterogeneity
+        self.adoption_propensity = (
+            rng.gamma(1.0 / spread, spread, size=n).astype(np.float32) if spread > 0
+            else np.ones(n, dtype=np.float32))
         self.people_per_topic = np.bincount(self.topic, minlength=k).astype(np.float64)
         self.community_share = np.maximum(self.people_per_topic, 1.0) / n
         self.cohesion, self.adj = _homophilous_network(p, self.topic, k, rng)
-        self.cohesive_topics = self.cohesion >= np.median(self.cohesion)
+        self.cohesive_topics = _denser_of_pairs(self.cohesion, topics.popularity)
         self.degree = np.asarray(self.adj.sum(axis=1)).ravel().astype(np.float32)
         self.degree_at_least_one = np.maximum(self.degree, 1.0)  # to divide by
         home_visits = self.need_rate * np.where(self.home_qa, p.demand.qa_share,
@@ -135,6 +149,7 @@ class People:
         self.ever_count = int(self.ever_contributed.sum())
         self.adopter_count = 0
         self.effort = np.zeros(n, dtype=np.float32)
+        self.contributed = np.zeros(n)
         self.contributor_ties = self.neighbour_count(self.contributor)
         self.adopted_ties = np.zeros(n, dtype=np.float32)
         # Static parts of per-person weekly quantities, computed once.
@@ -163,15 +178,6 @@ class People:
         group = (effort < core_threshold).astype(np.int64)  # 0 core, 1 occasional
         group[self.tenure[who] < newcomer_weeks] = 2
         return group
-
-    def roles(self, effort_factor: np.ndarray, newcomer_weeks: int, core_threshold: float,
-              who: np.ndarray | None = None) -> np.ndarray:
-        """How many contributors (``who``, or all) are core, occasional and newcomers."""
-        if who is None:
-            who = np.flatnonzero(self.contributor)
-        expected = self.expected_effort(who, effort_factor)
-        return np.bincount(self.group_of(who, expected, newcomer_weeks, core_threshold),
-                           minlength=3)
 
     def neighbour_count(self, flags: np.ndarray) -> np.ndarray:
         """Number of each person's ties for which ``flags`` is true (one sparse product)."""
@@ -267,6 +273,20 @@ def contributor_hazard(p: Params, motivation: np.ndarray) -> np.ndarray:
     """
     return p.contributors.base_churn / np.sqrt(
         1.0 + motivation / p.contributors.core_threshold)
+
+
+def _denser_of_pairs(cohesion: np.ndarray, popularity: np.ndarray) -> np.ndarray:
+    """The more densely knit topic of each pair of topics adjacent in popularity.
+
+    Comparing the two halves then compares communities of the same sizes, so that which
+    half the few very popular topics fall in does not decide the comparison (a matched
+    design, as one would compare real communities).
+    """
+    order = np.argsort(-popularity, kind="stable")
+    denser = np.zeros(len(cohesion), dtype=bool)
+    for a, b in zip(order[0::2], order[1::2], strict=False):
+        denser[a if cohesion[a] >= cohesion[b] else b] = True
+    return denser
 
 
 def _homophilous_network(

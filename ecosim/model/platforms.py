@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ecosim.model.difficulty import CLASSES
 from ecosim.model.params import Param, declare
 
 GROUPS = ("core", "occasional", "newcomer", "synthetic")
@@ -53,6 +54,8 @@ class Platform:
         content: Fresh content per capita, by topic and provenance group (topics x 4).
         coverage: Chance a reader finds current knowledge on a topic (0..1).
         content_age: Mean age of the platform's content per topic (weeks).
+        posted: Every post ever made, per capita, by topic and provenance group (it does
+            not go stale: what an AI that keeps all its data can train on).
         contributions: Human contributions in the last week that had them, per topic.
         synthetic_posts: AI-written posts added in the last week, per topic.
         audience: Visits per community member, recent and usual (a :class:`Trend`).
@@ -68,6 +71,7 @@ class Platform:
         self.content = np.zeros((k, len(GROUPS)))
         self.coverage = np.zeros(k)
         self.content_age = np.zeros(k)
+        self.posted = np.zeros((k, len(GROUPS)))
         self.contributions = np.zeros(k)
         self.synthetic_posts = np.zeros(k)
         self.audience = Trend(k)
@@ -83,11 +87,25 @@ class Platform:
         total_before = self.content.sum(axis=1)
         new = by_group.sum(axis=1)
         self.content += by_group
+        self.posted += by_group
         total = total_before + new
         old_share = np.empty_like(total)
         old_share.fill(1.0)
         np.divide(total_before, total, out=old_share, where=total > 0)
         self.content_age *= old_share
+
+    def withdraw_new(self, by_group: np.ndarray) -> None:
+        """Take back posts added this week (topics x groups, per capita): the content
+        that stays is as old as before they came."""
+        total = self.content.sum(axis=1)
+        self.content -= by_group
+        np.maximum(self.content, 0.0, out=self.content)
+        self.posted -= by_group
+        np.maximum(self.posted, 0.0, out=self.posted)
+        left = self.content.sum(axis=1)
+        grow = np.ones_like(total)
+        np.divide(total, left, out=grow, where=left > 0)
+        self.content_age *= grow
 
     def audience_ratio(self) -> np.ndarray:
         """Recent audience relative to the usual one, per topic (1 = as usual)."""
@@ -138,9 +156,17 @@ class QAPlatform(Platform):
 
     Attributes:
         questions: New questions this week, per topic.
+        questions_by_class: New questions this week by topic and difficulty class
+            (:data:`ecosim.model.difficulty.CLASSES`).
         answers: Answers this week, per topic.
-        answered_share: Recent share of questions that got an answer (starts at the 92% of
-            a healthy platform, E-mamykina), per topic.
+        answered_by_class: Recent share of questions that got an answer, by topic and
+            difficulty class (starts at the 92% of a healthy platform, E-mamykina).
+        answered_share: The same over all classes, weighted by the questions asked.
+        question_trend: New questions per community member, recent and usual (what the
+            answerers are used to having to answer).
+        posts: The week's posts (answers and AI-written posts that stayed), per topic.
+        post_quality: Mean quality of the week's posts (1 = an established contributor's
+            answer), per topic.
     """
 
     name = "qa"
@@ -149,8 +175,13 @@ class QAPlatform(Platform):
         super().__init__(drift, coverage_scale)
         k = len(drift)
         self.questions = np.zeros(k)
+        self.questions_by_class = np.zeros((k, len(CLASSES)))
         self.answers = np.zeros(k)
+        self.answered_by_class = np.full((k, len(CLASSES)), 0.92)
         self.answered_share = np.full(k, 0.92)
+        self.question_trend = Trend(k)
+        self.posts = np.zeros(k)
+        self.post_quality = np.ones(k)
 
 
 class Encyclopedia(Platform):

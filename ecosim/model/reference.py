@@ -48,10 +48,13 @@ from ecosim.model.mechanisms.contribution import settle_contributions
 from ecosim.model.mechanisms.demand import (
     adoption_hazard,
     choice_probability,
+    elsewhere_share,
+    unmet_chance,
     record_need_rates,
     tally_questions,
     update_reputation,
 )
+from ecosim.model.difficulty import class_shares
 from ecosim.model.model import EcosystemModel
 from ecosim.model.people import effort
 from ecosim.model.schedule import REGISTRY, Mechanism
@@ -100,12 +103,14 @@ class Person(mesa.Agent):
             share = 0.0
         else:
             share = sum(n.adopter for n in self.neighbours) / len(self.neighbours)
-        if m.streams["ai_adoption"].random() < adoption_hazard(m.p, share):
+        propensity = people.adoption_propensity[self.row]
+        if m.streams["ai_adoption"].random() < adoption_hazard(m.p, share, propensity):
             people.add_adopters([self.row])
             m.world.flows.new_adopters += 1
 
     def get_needs(self) -> None:
-        """information_needs: this week's questions, how-to or encyclopedic."""
+        """information_needs: this week's questions, how-to (easy, medium or hard) or
+        encyclopedic."""
         m, flows = self.model, self.model.world.flows
         rng = m.streams["information_needs"]
         needs = rng.poisson(self.need_rate)
@@ -115,23 +120,49 @@ class Person(mesa.Agent):
             flows.needs[t, a, kind] += n
             flows.lookups[t, a, kind] += n
             m.lookups[self.row, kind] = n
+        by_class = rng.multinomial(qa_needs, class_shares(m.p))
+        flows.qa_lookups[t, a] += by_class
+        m.qa_lookups[self.row] = by_class
+
+    def look_elsewhere(self, share: float) -> None:
+        """other_sources: some how-to needs are met outside the platforms."""
+        m, flows = self.model, self.model.world.flows
+        elsewhere = m.streams["other_sources"].binomial(m.qa_lookups[self.row], share)
+        met = int(elsewhere.sum())
+        if met:
+            t, a = self.topic, int(self.adopter)
+            m.qa_lookups[self.row] -= elsewhere
+            m.lookups[self.row, QA] -= met
+            flows.qa_lookups[t, a] -= elsewhere
+            flows.lookups[t, a, QA] -= met
 
     def choose_source(self) -> None:
-        """source_choice: an AI user takes each need to the AI or to the platform."""
+        """source_choice: an AI user takes each need to the AI or to the platform (the
+        easy how-to needs more often, as the AI is believed better on them)."""
         if not self.adopter:
             return
         m, p, world = self.model, self.model.p, self.model.world
         flows, t = world.flows, self.topic
         rng = m.streams["source_choice"]
-        for kind, platform in ((WIKI, world.wiki), (QA, world.qa)):
-            prob = choice_probability(p, flows.ai_reputation[t], platform.coverage[t],
-                                      p.ai.lookup_convenience)
-            to_ai = rng.binomial(m.lookups[self.row, kind], prob)
-            m.lookups[self.row, kind] -= to_ai
-            flows.lookups[t, 1, kind] -= to_ai
-            flows.ai_answers[t, kind] += to_ai
-            if world.public_ai.launched:
-                flows.public_answers[t, kind] += rng.binomial(to_ai, flows.public_pick[t])
+        prob = choice_probability(p, flows.ai_reputation[t], world.wiki.coverage[t],
+                                  p.ai.encyclopedic_convenience)
+        to_ai = rng.binomial(m.lookups[self.row, WIKI], prob)
+        m.lookups[self.row, WIKI] -= to_ai
+        flows.lookups[t, 1, WIKI] -= to_ai
+        flows.ai_answers[t, WIKI] += to_ai
+        if world.public_ai.launched:
+            flows.public_answers[t, WIKI] += rng.binomial(to_ai, flows.public_pick[t])
+        believed = flows.ai_reputation[t] * flows.ai_profile[t]
+        prob = choice_probability(p, believed, world.qa.coverage[t], p.ai.lookup_convenience)
+        to_ai = rng.binomial(m.qa_lookups[self.row], prob)
+        served = int(to_ai.sum())
+        m.qa_lookups[self.row] -= to_ai
+        m.lookups[self.row, QA] -= served
+        flows.qa_lookups[t, 1] -= to_ai
+        flows.lookups[t, 1, QA] -= served
+        flows.ai_answers[t, QA] += served
+        if world.public_ai.launched:
+            flows.public_answers[t, QA] += rng.binomial(served, flows.public_pick[t])
 
     def ask_questions(self) -> None:
         """question_asking: how-to needs the platform did not meet become questions (or
@@ -139,13 +170,14 @@ class Person(mesa.Agent):
         m, world = self.model, self.model.world
         flows, t = world.flows, self.topic
         rng = m.streams["question_asking"]
-        unmet = rng.binomial(m.lookups[self.row, QA], 1.0 - world.qa.coverage[t])
-        if self.adopter and flows.ai_ask_prob[t] > 0:
+        unmet = rng.binomial(m.qa_lookups[self.row], unmet_chance(m.p, world.qa.coverage[t]))
+        if self.adopter and flows.ai_ask_prob[t].any():
             to_ai = rng.binomial(unmet, flows.ai_ask_prob[t])
-            flows.ai_answers[t, QA] += to_ai
+            served = int(to_ai.sum())
+            flows.ai_answers[t, QA] += served
             if world.public_ai.launched:
-                flows.public_answers[t, QA] += rng.binomial(to_ai, flows.public_pick[t])
-            unmet -= to_ai
+                flows.public_answers[t, QA] += rng.binomial(served, flows.public_pick[t])
+            unmet = unmet - to_ai
         flows.questions[t, int(self.adopter)] += rng.binomial(unmet, m.p.demand.ask_propensity)
 
     def offer_effort(self) -> None:
@@ -189,7 +221,8 @@ class Person(mesa.Agent):
         newcomer = world.people.tenure[self.row] < m.p.contributors.newcomer_weeks
         hazard = churn_hazard(m.p, newcomer, platform.audience_ratio()[self.topic],
                               self.contributor_ties(), self.motivation,
-                              world.people.audience_sensitivity[self.row])
+                              world.people.audience_sensitivity[self.row],
+                              world.flows.churn_factor[self.topic, self.home])
         if m.streams["contributor_churn"].random() < -math.expm1(-float(hazard)):
             world.people.set_contributors([self.row], False)
             world.flows.departures += 1
@@ -238,10 +271,12 @@ class ReferenceEcosystemModel(EcosystemModel):
         self.order = Random(int(self.rng.integers(2**63)))
         self.person_set = AgentSet(self.persons, random=self.order)
         self.lookups = np.zeros((people.size, 2), dtype=np.int64)
+        self.qa_lookups = np.zeros((people.size, 3), dtype=np.int64)
 
     def step(self) -> None:
         """One week, phase by phase; each person-level phase with every person in turn."""
         self.lookups[:] = 0
+        self.qa_lookups[:] = 0
         super().step()
 
     def run_mechanism(self, mechanism: Mechanism) -> None:
@@ -262,6 +297,12 @@ class ReferenceEcosystemModel(EcosystemModel):
         """information_needs, one person at a time."""
         record_need_rates(self.world)
         self.person_set.shuffle_do("get_needs")
+
+    def elsewhere(self) -> None:
+        """other_sources, one person at a time (nothing before week 1)."""
+        share = elsewhere_share(self.p, self.week)
+        if share > 0:
+            self.person_set.shuffle_do("look_elsewhere", share)
 
     def choose(self) -> None:
         """source_choice: the topic-level half, then one person at a time."""
@@ -307,6 +348,7 @@ class ReferenceEcosystemModel(EcosystemModel):
 PER_AGENT: dict[str, Callable[[ReferenceEcosystemModel], None]] = {
     "ai_adoption": ReferenceEcosystemModel.adopt,
     "information_needs": ReferenceEcosystemModel.need,
+    "other_sources": ReferenceEcosystemModel.elsewhere,
     "source_choice": ReferenceEcosystemModel.choose,
     "question_asking": ReferenceEcosystemModel.ask,
     "answering": ReferenceEcosystemModel.answer,

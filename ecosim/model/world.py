@@ -14,6 +14,7 @@ import numpy as np
 
 from ecosim.model.assistant import Assistant
 from ecosim.model.flows import Flows
+from ecosim.model.loop import frozen  # noqa: F401  (declares loop.frozen_week)
 from ecosim.model.params import Params
 from ecosim.model.people import People
 from ecosim.model.platforms import DataIncome, Encyclopedia, Platform, QAPlatform
@@ -37,6 +38,10 @@ class World:
         public_ai: The public AI (released only if ``public_ai.enabled``).
         data_income: The platforms' income from AI data deals.
         flows: This week's flows.
+        frozen_funnel: The reader funnel's rates of the week the loop froze (None until
+            then; :mod:`ecosim.model.loop`).
+        frozen_posts: The platforms' fresh content and posts ever (Q&A, encyclopedia) of
+            the week the loop froze: what the AIs retrain on from then on.
     """
 
     week: int
@@ -48,6 +53,8 @@ class World:
     public_ai: Assistant
     data_income: DataIncome
     flows: Flows
+    frozen_funnel: np.ndarray | None = None
+    frozen_posts: tuple[np.ndarray, ...] | None = None
 
     @property
     def ais(self) -> tuple[Assistant, Assistant]:
@@ -83,5 +90,6 @@ def build_world(p: Params, rng: np.random.Generator, week: int) -> World:
     world = World(week, topics, people, qa, wiki, *ais, DataIncome(), Flows(k))
     for platform in (qa, wiki):
         platform.content[:, 1] = people.community_share * platform.coverage_scale * 1.5
+        platform.posted[:] = platform.content
     world.refresh_coverage(p.synthetic.content_value)
     return world

@@ -49,6 +49,13 @@ EVIDENCE: dict[str, Source] = dict(
         _s("T-replace-vs-accumulate", "A", "Gerstgrasser et al. 2024; Shumailov et al. 2024",
            "replace: error grows linearly; accumulate: bounded"),
         _s("T-tipping", "C", "Acemoglu, Kong & Ozdaglar, NBER WP 34910 (2026)", "theory"),
+        # Observed series (the calibration window ends with 2023)
+        _s("O-SO-questions", "B", "public data dump, in a third-party analysis (2025)",
+           "new questions a month, 2015-2023: 258,810 (2015) ... 196,603 (2022), "
+           "123,436 (2023)"),
+        _s("O-SO-trend", "B", "derived from O-SO-questions",
+           "-1.4%, -8.5%, -5.9% a year in 2017-2019; -14.3% (2021), -10.5% (2022)"),
+        _s("O-SO-adoption", "B", "E-devsurvey", "44% (2023), 62% (2024)"),
         # Mechanisms
         _s("E-participation", "A", "Nielsen 2006", "90-9-1"),
         _s("E-pew-clicks", "B", "Pew Research Center, Jul 2025",

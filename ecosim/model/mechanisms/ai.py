@@ -14,13 +14,28 @@ Everything the loop's AI side does is here (the state it acts on is an
    inherits (model collapse). Between trainings the answers go stale as the world drifts
    past the knowledge cutoff.
 
-A training run sets, per topic,
+A training run sets, per topic and difficulty class of how-to needs,
 
-    quality at training = capability x breadth x depth x exp(-collapse error)
+    quality at training = capability x breadth x depth x handicap x exp(-error^2)
 
-where breadth is the coverage of current knowledge in the training data (the platforms'
-own :func:`~ecosim.model.platforms.coverage`), and depth is a concave curve of the volume
-of data on the topic (E-data-value: 20% of the data gets 80% of the way).
+where breadth is the coverage of current knowledge in the platforms' fresh content (their
+own :func:`~ecosim.model.platforms.coverage`), depth is a concave curve of the volume of
+that content (E-data-value: 20% of the data gets 80% of the way), and handicap is the AI's
+weakness on hard needs (:func:`~ecosim.model.difficulty.ai_class_factor`).
+
+The error is what training on AI-written documents did (model collapse). The training
+corpus holds human and AI-written documents per topic: with ``accumulate`` everything ever
+posted, with ``replace`` only what was posted since the last training. Human documents are
+the truth; an AI-written one carries the error of the generation that wrote it. The new
+generation learns the corpus from a finite sample, so its error is the AI-written share of
+the corpus times their mean error, plus a stray whose variance is that share times
+``synthetic.sampling_noise``, larger for rare classes of needs and smaller for a corpus
+that holds more weeks of posting. Nothing is assumed about
+growth: when almost everything is AI-written and replaced, each generation adds its stray
+to the last one's error (a random walk, growing without bound); when real data are kept
+the mean error of the AI-written documents averages the strays out, and the error stays
+bounded (E-gerstgrasser). Hard needs are rare, so they stray first (E-shumailov: the tails
+go first; keeping some real data mitigates).
 """
 
 from __future__ import annotations
@@ -29,9 +44,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ecosim.model.difficulty import ai_class_factor, class_shares
+from ecosim.model.loop import frozen
 from ecosim.model.params import Param, Params, declare
 from ecosim.model.platforms import GROUPS, SYNTHETIC, coverage
 from ecosim.model.schedule import Cite, mechanism
+
+SAMPLE_WEEKS = 13
+"""The corpus size (in weeks of posting) at which ``synthetic.sampling_noise`` is stated."""
 
 if TYPE_CHECKING:
     from ecosim.model.assistant import Assistant
@@ -84,12 +104,16 @@ declare(
           "How much an AI-written post adds to a platform's coverage, relative to a human "
           "one.", 0.0, 1.0, group="interventions"),
     Param("synthetic.training", "accumulate", "mode",
-          "Whether each training run replaces the old data with the new snapshot's posts "
-          "('replace') or adds them to all earlier data ('accumulate') (E-gerstgrasser).",
-          choices=("replace", "accumulate"), group="interventions"),
-    Param("synthetic.collapse_rate", 0.5, "error per generation",
-          "Error a model generation inherits from training entirely on AI-written data.",
-          0.0, 10.0, group="interventions"),
+          "Whether each training run replaces the old data with what was posted since the "
+          "last one ('replace') or adds it to all earlier data ('accumulate') "
+          "(E-gerstgrasser).", choices=("replace", "accumulate"), group="interventions"),
+    Param("synthetic.sampling_noise", 0.1, "error^2 per generation",
+          "How far a generation trained only on AI-written documents from a quarter's "
+          "posting strays from the one that wrote them: the variance of its error on a "
+          "class holding all needs (a class with share s strays by this / s; a corpus "
+          "holding w weeks of posting by this x 13 / w). 0.1 makes nine generations of "
+          "training on its own output cost most of the quality (E-shumailov: gibberish by "
+          "generation 9).", 0.0, 100.0, group="interventions"),
     Param("synthetic.detection", 0.0, "share 0..1",
           "Share of AI-written posts detected and filtered out before training.", 0.0, 1.0,
           group="interventions"),
@@ -116,6 +140,9 @@ def ai_launch(world: World, p: Params, rng: np.random.Generator) -> None:
     for ai, exists, week in releases:
         if exists and not ai.launched and world.week >= week:
             ai.launched = True
+            posted = _posted(world, p)
+            ai.posted_at_training = posted
+            ai.corpus_real = (posted * _kept(ai, p))[:, :SYNTHETIC].sum(axis=1)
             _train(ai, world, p, _training_data(ai, world, p))
 
 
@@ -164,29 +191,35 @@ def synthetic_content(world: World, p: Params, rng: np.random.Generator) -> None
                    form_only=True),
               Cite("E-capability-steps", "each new generation changes substitution",
                    form_only=True),
-              Cite("E-gerstgrasser", "replace: error grows linearly with generations; "
-                   "accumulate: error stays bounded (sum of 1/g^2)")],
+              Cite("E-releases", "the dated releases of more capable generations "
+                   "(ai.generation2_week, ai.generation3_week)"),
+              Cite("E-gerstgrasser", "replace: error grows with generations; accumulate: it "
+                   "stays bounded (emerges from the corpus, not written in)"),
+              Cite("E-shumailov", "training on generated data loses the tails first; the "
+                   "size of the stray is form only (synthetic.sampling_noise)",
+                   form_only=True)],
     targets=["T-tipping", "T-SO-gap", "T-replace-vs-accumulate"],
     assumptions=["A topic's answers go stale at the demand-weighted mix of its Q&A and "
                  "encyclopedic drift rates.",
                  "A more capable generation (ai.generation2_week, ai.generation3_week) is a "
                  "new training run at the new capability.",
                  "The public AI retrains on the same schedule, on opted-in content only.",
-                 "A generation's error grows by collapse_rate x (synthetic share of its "
-                 "training data), divided by g^2 for accumulated data (Gerstgrasser's "
-                 "linear-model result taken as the form); the error is inherited along the "
-                 "chain of generations.",
-                 "The first generation of an AI inherits no error: the release trains on the "
-                 "platforms without the error step."],
+                 "Human documents are unbiased; an AI-written one carries its writer's "
+                 "error. A generation's stray is normal, with a variance that falls with "
+                 "the corpus' size in weeks of posting at the current rate and with the "
+                 "share of needs in the class.",
+                 "The first generation of an AI inherits no error: no AI-written documents "
+                 "exist before its release.",
+                 "With the loop frozen (loop.frozen_week) the AIs retrain on the platforms "
+                 "as they were at the first training from that week on."],
     from_release=True,
 )
 def ai_retraining(world: World, p: Params, rng: np.random.Generator) -> None:
     """Train a new generation of each released AI that is due for one."""
     for ai in world.ais:
         if ai.launched and _retraining_due(ai, world.week, p):
-            data = _training_data(ai, world, p)
-            _inherit_collapse_error(ai, data, p)
-            _train(ai, world, p, data)
+            _learn_corpus(ai, world, p, rng)
+            _train(ai, world, p, _training_data(ai, world, p))
 
 
 def _retraining_due(ai: Assistant, week: int, p: Params) -> bool:
@@ -209,28 +242,73 @@ def _capability(ai: Assistant, week: int, p: Params) -> float:
     return best
 
 
-def _training_data(ai: Assistant, world: World, p: Params) -> tuple[np.ndarray, np.ndarray]:
-    """Content the AI may train on now, per topic and group: the Q&A and encyclopedia
-    content minus what is withheld (for the public AI, only what authors opted in or
-    redirected to it)."""
+def _kept(ai: Assistant, p: Params) -> np.ndarray:
+    """Share of each topic's content, by group, the AI may train on: what is not withheld
+    (for the public AI, only what authors opted in or redirected to it)."""
     keep = 1.0 - ai.withheld
     if ai.public:
         # Opting in and redirecting are independent choices, as collectives are.
         opted = 1.0 - (1.0 - p.public_ai.opt_in) * (1.0 - ai.redirected_in)
         keep[:, :SYNTHETIC] = opted[:, :SYNTHETIC]
-    return world.qa.content * keep, world.wiki.content * keep
+    return keep
 
 
-def _inherit_collapse_error(ai: Assistant, data: tuple[np.ndarray, np.ndarray],
-                           p: Params) -> None:
-    """Add the error that training on AI-written posts gives the next generation."""
-    qa, wiki = data
-    total = qa.sum() + wiki.sum()
-    sigma = (qa[:, SYNTHETIC].sum() + wiki[:, SYNTHETIC].sum()) / total if total > 0 else 0.0
-    g = ai.generation + 1
-    step = p.synthetic.collapse_rate * sigma
-    ai.collapse_error += step if p.synthetic.training == "replace" else step / g**2
-    ai.training_synthetic_share = sigma
+def _training_data(ai: Assistant, world: World, p: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Fresh content the AI may train on now, per topic and group (Q&A, encyclopedia)."""
+    keep = _kept(ai, p)
+    qa, wiki, _ = _platforms_seen(world, p)
+    return qa * keep, wiki * keep
+
+
+def _posted(world: World, p: Params) -> np.ndarray:
+    """Everything ever posted on both platforms, by topic and group (per capita)."""
+    return _platforms_seen(world, p)[2]
+
+
+def _platforms_seen(world: World, p: Params) -> tuple[np.ndarray, ...]:
+    """The platforms' fresh content (Q&A, encyclopedia) and posts ever, as the AIs see
+    them: as they are, or as they were when the loop froze (:mod:`ecosim.model.loop`)."""
+    if frozen(p, world.week):
+        if world.frozen_posts is None:
+            world.frozen_posts = (world.qa.content.copy(), world.wiki.content.copy(),
+                                  world.qa.posted + world.wiki.posted)
+        return world.frozen_posts
+    return world.qa.content, world.wiki.content, world.qa.posted + world.wiki.posted
+
+
+def _learn_corpus(ai: Assistant, world: World, p: Params, rng: np.random.Generator) -> None:
+    """Add what was posted since the last training to the corpus, and draw the error the
+    next generation learns from its AI-written part (see the module docstring)."""
+    posted = _posted(world, p)
+    window = np.maximum(posted - ai.posted_at_training, 0.0) * _kept(ai, p)
+    ai.posted_at_training = posted
+    human, synthetic = window[:, :SYNTHETIC].sum(axis=1), window[:, SYNTHETIC]
+    # What was posted since the last training was written by the current generation.
+    if p.synthetic.training == "replace":
+        real, written, mass = human, synthetic, synthetic[:, None] * ai.collapse_error
+    else:
+        ai.corpus_real += human
+        ai.corpus_synthetic += synthetic
+        ai.corpus_error_mass += synthetic[:, None] * ai.collapse_error
+        real, written, mass = ai.corpus_real, ai.corpus_synthetic, ai.corpus_error_mass
+    total = real + written
+    share = np.zeros_like(total)
+    np.divide(written, total, out=share, where=total > 0)
+    inherited = np.zeros_like(mass)
+    np.divide(mass, written[:, None], out=inherited, where=written[:, None] > 0)
+    # A finite training sample of the AI-written documents strays from their writers'
+    # picture: the less the corpus holds (in weeks of posting at today's rate) and the
+    # rarer the class of needs, the larger the stray (the tails go first).
+    weekly = (human + synthetic) / max(world.week - ai.trained_week, 1)
+    span = np.full(len(total), np.inf)
+    np.divide(total, weekly, out=span, where=weekly > 0)
+    classes = class_shares(p)
+    variance = np.zeros((len(total), len(classes)))
+    np.divide(p.synthetic.sampling_noise * share[:, None] * (SAMPLE_WEEKS / span)[:, None],
+              classes[None, :], out=variance, where=classes[None, :] > 0)
+    stray = np.sqrt(variance) * rng.standard_normal(variance.shape)
+    ai.collapse_error = share[:, None] * inherited + stray
+    ai.training_synthetic_share = float(written.sum() / total.sum()) if total.sum() > 0 else 0.0
 
 
 def _train(ai: Assistant, world: World, p: Params,
@@ -244,9 +322,13 @@ def _train(ai: Assistant, world: World, p: Params,
     volume = qa.sum(axis=1) + wiki.sum(axis=1)
     depth = np.minimum(1.0, volume / p.ai.best_case_data) ** p.ai.data_value_exponent
     ai.trained_capability = _capability(ai, world.week, p)
-    ai.quality_at_training = (
-        ai.trained_capability * breadth * depth * np.exp(-ai.collapse_error)
-    )
+    by_class = np.minimum(
+        1.0, ai.trained_capability * (breadth * depth)[:, None] * ai_class_factor(p)
+        * np.exp(-ai.collapse_error**2))
+    ai.quality_at_training = by_class @ class_shares(p)
+    ai.class_profile = np.ones_like(by_class)
+    np.divide(by_class, ai.quality_at_training[:, None], out=ai.class_profile,
+              where=ai.quality_at_training[:, None] > 0)
     qa_share = p.demand.qa_share
     ai.answer_drift = qa_share * world.qa.drift + (1.0 - qa_share) * world.wiki.drift
     ai.cutoff_lag = p.ai.cutoff_lag_weeks

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ecosim.model.loop import frozen
 from ecosim.model.params import Param, Params, declare
 from ecosim.model.people import contributor_hazard
 from ecosim.model.rules import rule
@@ -37,7 +38,7 @@ declare(
     Param("contributors.base_churn", 0.004, "share per week",
           "Weekly chance an established contributor with no ties and the usual audience "
           "leaves.", 0.0, 1.0, group="people"),
-    Param("contributors.newcomer_churn_multiplier", 8.0, "multiplier",
+    Param("contributors.newcomer_churn_multiplier", 20.0, "multiplier",
           "How much faster newcomers leave than established contributors (E-retention).",
           1.0, 100.0, group="people"),
     Param("contributors.audience_churn_elasticity", 1.0, "elasticity",
@@ -50,6 +51,10 @@ declare(
     Param("contributors.tie_protection", 0.15, "per contributor tie",
           "How much each tie to another contributor lowers the chance of leaving "
           "(hazard x exp(-k ties)).", 0.0, 5.0, group="people"),
+    Param("contributors.starvation_elasticity", 0.5, "elasticity",
+          "How Q&A answerers' churn rises when there are fewer questions to answer than "
+          "they are used to: hazard ~ (usual/recent questions)^e (form only).", 0.0, 5.0,
+          group="people"),
     Param("gatekeeping.harshness", 0.2, "share 0..1",
           "Chance a newcomer's early contribution is reverted or closed.", 0.0, 1.0,
           group="platforms"),
@@ -96,16 +101,17 @@ def reception_survival(p: Params, week: int, support: float = 0.0) -> float:
 
 @rule
 def churn_hazard(p: Params, newcomer, audience_ratio, contributor_ties, motivation,
-                 audience_sensitivity):
+                 audience_sensitivity, churn_factor=1.0):
     """Weekly hazard that a contributor leaves.
 
     A lost audience raises it, less for the intrinsically motivated (``audience_sensitivity``)
     and less for people with contributor ties (``contributors.tie_buffer``); ties also lower
-    it directly (``contributors.tie_protection``).
+    it directly (``contributors.tie_protection``). ``churn_factor`` is the week's multiplier
+    of the contributor's topic and platform (``question_starvation``).
     """
     felt = audience_sensitivity / (1.0 + p.contributors.tie_buffer * contributor_ties)
     return (
-        np.where(newcomer, p.contributors.newcomer_churn_multiplier, 1.0)
+        churn_factor * np.where(newcomer, p.contributors.newcomer_churn_multiplier, 1.0)
         * np.maximum(audience_ratio, 0.05) ** (-p.contributors.audience_churn_elasticity * felt)
         * np.exp(-p.contributors.tie_protection * contributor_ties)
         * contributor_hazard(p, motivation)
@@ -133,7 +139,9 @@ def churn_hazard(p: Params, newcomer, audience_ratio, contributor_ties, motivati
                  "level (an Allee effect: empty communities do not recruit).",
                  "Peers recruit too, in proportion to one's ties to contributors and "
                  "independent of platform traffic, so densely knit communities lose fewer "
-                 "newcomers when readers leave (T-social-fabric; size form only)."],
+                 "newcomers when readers leave (T-social-fabric; size form only).",
+                 "With the loop frozen (loop.frozen_week) the funnel keeps the rates of the "
+                 "week it froze."],
     scale="people",
 )
 def reader_recruitment(world: World, p: Params, rng: np.random.Generator) -> None:
@@ -154,12 +162,19 @@ def reader_recruitment(world: World, p: Params, rng: np.random.Generator) -> Non
 
 def recruitment_conditions(world: World, p: Params) -> np.ndarray:
     """The funnel's hazard per unit of motivation x need rate, by (topic, AI user, home
-    platform): the topic-level half of ``reader_recruitment``, shared by both engines."""
+    platform): the topic-level half of ``reader_recruitment``, shared by both engines.
+
+    With the loop frozen the rates of the week it froze are kept."""
+    if world.frozen_funnel is not None and frozen(p, world.week):
+        return world.frozen_funnel
     visits_per_need, answered_per_need = _funnel_rates(world)
     act = np.empty((world.topics.count, 2))  # by platform kind: encyclopedia, Q&A
     act[:, 0], act[:, 1] = world.wiki.activity_ratio(), world.qa.activity_ratio()
     act = np.minimum(act, 2.0) ** p.contributors.activity_elasticity
-    return funnel_hazard(p, visits_per_need, answered_per_need, act[:, None, :])
+    hazard = funnel_hazard(p, visits_per_need, answered_per_need, act[:, None, :])
+    if frozen(p, world.week):
+        world.frozen_funnel = hazard
+    return hazard
 
 
 def _funnel_rates(world: World) -> tuple[np.ndarray, np.ndarray]:
@@ -175,7 +190,7 @@ def _funnel_rates(world: World) -> tuple[np.ndarray, np.ndarray]:
     rate = flows.need_rate_cell[..., None]  # the same for both platforms of a cell
     visits = flows.lookups + flows.clicks_by_cell()
     answered = np.zeros(visits.shape)
-    answered[..., 1] = flows.questions * world.qa.answered_share[:, None]
+    answered[..., 1] = (flows.questions * world.qa.answered_by_class[:, None]).sum(axis=2)
     known = rate > 0
     per_visit, per_answer = np.zeros(visits.shape), np.zeros(visits.shape)
     np.divide(visits, rate, out=per_visit, where=known)
@@ -203,6 +218,28 @@ def gatekeeping(world: World, p: Params, rng: np.random.Generator) -> None:
     rejected = recruits[rng.random(len(recruits)) >= survive]
     world.people.set_contributors(rejected, False)
     world.flows.rejected = len(rejected)
+
+
+@mechanism(
+    key="question_starvation",
+    summary="Q&A answerers leave faster when there are fewer questions worth answering "
+            "than they are used to.",
+    intent="Starvation: answerers come for the questions; when the questions go to the "
+           "AI, there is less to do and less reason to stay, whoever still reads.",
+    evidence=[Cite("E-shog9", "answering is what brings people back; the platform's "
+                   "contributors came for the questions", form_only=True),
+              Cite("E-huberman", "without attention (here, without questions to answer), "
+                   "production goes to zero", form_only=True)],
+    targets=["T-SO-gap", "T-core-stable"],
+    assumptions=["Answerers compare the recent questions per community member with the "
+                 "level they are used to (the Q&A platform's question trend, with the "
+                 "memory of platforms.audience_memory_weeks).",
+                 "Encyclopedia editors do not starve: articles always need upkeep."],
+)
+def question_starvation(world: World, p: Params, rng: np.random.Generator) -> None:
+    """Set the Q&A answerers' churn multiplier from their question ratio."""
+    ratio = np.maximum(world.qa.question_trend.ratio(), 0.05)
+    world.flows.churn_factor[:, 1] = ratio ** -p.contributors.starvation_elasticity
 
 
 @mechanism(
@@ -239,8 +276,9 @@ def contributor_churn(world: World, p: Params, rng: np.random.Generator) -> None
     home_qa = people.home_qa[who]
     audience = np.where(home_qa, world.qa.audience_ratio()[t], world.wiki.audience_ratio()[t])
     newcomer = people.tenure[who] < p.contributors.newcomer_weeks
+    factor = world.flows.churn_factor[t, home_qa.astype(np.intp)]
     hazard = churn_hazard(p, newcomer, audience, people.contributor_ties[who],
-                          people.motivation[who], people.audience_sensitivity[who])
+                          people.motivation[who], people.audience_sensitivity[who], factor)
     leave = who[rng.random(len(who)) < -np.expm1(-hazard)]
     people.set_contributors(leave, False)
     world.flows.departures = len(leave)

@@ -13,23 +13,30 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ecosim.model.difficulty import answer_cost, answer_reach
+from ecosim.model.loop import frozen
 from ecosim.model.params import Param, Params, declare
 from ecosim.model.schedule import Cite, mechanism
 from ecosim.model.world import QA, WIKI
 
 if TYPE_CHECKING:
+    from ecosim.model.platforms import QAPlatform
     from ecosim.model.world import World
 
 declare(
-    Param("contributors.audience_elasticity", 0.5, "elasticity",
+    Param("contributors.audience_elasticity", 1.5, "elasticity",
           "How contribution effort follows the audience: effort ~ (audience/usual)^e.",
           0.0, 5.0, group="people"),
-    Param("platforms.answers_per_question", 1.5, "answers",
+    Param("platforms.answers_per_question", 4.5, "answers",
           "Answers the Q&A community gives a question when it has the capacity.", 0.1, 20.0,
           group="platforms"),
     Param("platforms.cross_topic_answering", 1.0, "share 0..1",
           "Share of Q&A contributors' spare capacity spent on other topics' questions.",
           0.0, 1.0, group="platforms"),
+    Param("contributors.newcomer_quality", 0.75, "share 0..1",
+          "Quality of a newcomer's answer relative to an established contributor's (form "
+          "only): the posts' mean quality counts it at this weight.", 0.0, 1.0,
+          group="people"),
     Param("platforms.audience_memory_weeks", 104, "weeks",
           "How long contributors take to get used to a new audience level (the reference "
           "their motivation compares today's audience with).", 1, 2000, group="platforms"),
@@ -89,8 +96,11 @@ def settle_contributions(world: World, p: Params, rng: np.random.Generator,
                          who: np.ndarray, effort: np.ndarray) -> None:
     """Turn the effort the contributors ``who`` offer this week into answers and edits.
 
-    The topic-level half of ``answering``, shared by both engines: answers are limited by
-    the questions asked; spare capacity partly helps other topics.
+    The topic-level half of ``answering``, shared by both engines. Q&A effort goes first to
+    curating the week's AI-written posts (``moderation``), then to the topic's questions,
+    each answer costing more the harder the question; spare capacity partly helps other
+    topics. Every question gets the same expected number of answers, and settles with a
+    chance that falls with its difficulty.
     """
     people = world.people
     k = world.topics.count
@@ -103,35 +113,67 @@ def settle_contributions(world: World, p: Params, rng: np.random.Generator,
     wiki_effort = np.bincount(cell[~home_qa], effort[~home_qa], minlength=3 * k).reshape(k, 3)
 
     qa = world.qa
-    demand = qa.questions * p.platforms.answers_per_question
+    wanted = qa.questions_by_class * p.platforms.answers_per_question  # answers, by class
+    asked = wanted.sum(axis=1)
+    cost = np.ones(k)  # effort per answer, by topic: the mix of its questions' difficulty
+    np.divide(wanted @ answer_cost(p), asked, out=cost, where=asked > 0)
+    demand = wanted.sum(axis=1) * cost
     capacity = qa_capacity.sum(axis=1)
-    own = np.minimum(capacity, demand)
+    curated = np.minimum(capacity, world.flows.curation)
+    free = capacity - curated
+    own = np.minimum(free, demand)
     use = np.zeros(k)
-    np.divide(own, capacity, out=use, where=capacity > 0)
+    np.divide(curated + own, capacity, out=use, where=capacity > 0)
     # Spare capacity helps with other topics' unanswered questions (related fields).
-    spare, unmet = capacity - own, demand - own
+    spare, unmet = free - own, demand - own
     pooled = min(spare.sum() * p.platforms.cross_topic_answering, unmet.sum())
     lend = pooled / spare.sum() if spare.sum() > 0 else 0.0
     spare_groups = (qa_capacity * (1.0 - use)[:, None]).sum(axis=0)
     spare_mix = spare_groups / spare_groups.sum() if spare_groups.sum() > 0 else spare_groups
     borrowed = (unmet / unmet.sum() * pooled if unmet.sum() > 0 else unmet)[:, None] * spare_mix
-    answers = rng.poisson(qa_capacity * use[:, None] + borrowed)
+    answering_share = np.zeros(k)
+    np.divide(own, capacity, out=answering_share, where=capacity > 0)
+    answers = rng.poisson((qa_capacity * answering_share[:, None] + borrowed) / cost[:, None])
     edits = rng.poisson(wiki_effort)
     qa.answers = answers.sum(axis=1).astype(np.float64)
     qa.contributions = qa.answers
     world.wiki.contributions = edits.sum(axis=1).astype(np.float64)
-    seen = qa.questions > 0
-    now = 1.0 - np.exp(-qa.answers[seen] / qa.questions[seen])
-    qa.answered_share[seen] += 0.1 * (now - qa.answered_share[seen])
+    _settle_questions(qa, p)
+    _grade_posts(qa, answers, p)
 
     n = people.size
     for platform, written in ((qa, answers), (world.wiki, edits)):
-        by_group = np.zeros((k, 4))  # human groups; no AI-written posts here
+        by_group = np.zeros((k, 4))  # human groups; AI-written posts are added elsewhere
         by_group[:, :3] = written / n
         platform.add_content(by_group)
     people.effort[:] = 0.0
     people.effort[who] = effort * np.where(home_qa, use[topic] + (1.0 - use[topic]) * lend, 1.0)
+    people.contributed[who] += people.effort[who]
     world.refresh_coverage(p.synthetic.content_value)
+
+
+def _settle_questions(qa: QAPlatform, p: Params) -> None:
+    """Update the recent answered share of each topic's questions, by difficulty."""
+    seen = qa.questions > 0
+    per_question = qa.answers[seen] / qa.questions[seen]
+    now = -np.expm1(-answer_reach(p)[None, :] * per_question[:, None])
+    asked = qa.questions_by_class[seen] > 0
+    recent = qa.answered_by_class[seen]
+    recent += 0.1 * (now - recent) * asked
+    qa.answered_by_class[seen] = recent
+    qa.answered_share[seen] = ((recent * qa.questions_by_class[seen]).sum(axis=1)
+                               / qa.questions[seen])
+
+
+def _grade_posts(qa: QAPlatform, answers: np.ndarray, p: Params) -> None:
+    """The mean quality of the week's Q&A posts: established contributors' answers count
+    1, newcomers' answers ``contributors.newcomer_quality``, AI-written posts that stayed
+    ``synthetic.content_value``."""
+    weight = np.array((1.0, 1.0, p.contributors.newcomer_quality))
+    synthetic = qa.synthetic_posts
+    qa.posts = answers.sum(axis=1) + synthetic
+    graded = answers @ weight + synthetic * p.synthetic.content_value
+    np.divide(graded, qa.posts, out=qa.post_quality, where=qa.posts > 0)
 
 
 @mechanism(
@@ -146,14 +188,19 @@ def settle_contributions(world: World, p: Params, rng: np.random.Generator,
                    "(platforms.audience_memory_weeks)", form_only=True)],
     targets=["T-SO-gap", "T-core-stable"],
     assumptions=["The recent level is a four-week average; the usual level follows it "
-                 "with a memory of platforms.audience_memory_weeks."],
+                 "with a memory of platforms.audience_memory_weeks.",
+                 "With the loop frozen (loop.frozen_week) nothing is observed any more."],
 )
 def audience_memory(world: World, p: Params, rng: np.random.Generator) -> None:
     """Fold this week's visits and contributions per community member into each
-    platform's audience and activity trends."""
+    platform's audience and activity trends, and the questions into the Q&A platform's
+    question trend."""
+    if frozen(p, world.week):
+        return
     memory = p.platforms.audience_memory_weeks
     members = np.maximum(world.people.people_per_topic, 1.0)
     visits = world.flows.visits()
     for kind, platform in ((QA, world.qa), (WIKI, world.wiki)):
         platform.audience.observe(visits[:, kind] / members, memory)
         platform.activity.observe(platform.contributions / members, memory)
+    world.qa.question_trend.observe(world.qa.questions / members, memory)

@@ -9,10 +9,12 @@ person. Cell arrays have shape (topics, 2): column 0 non-users, column 1 AI user
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ecosim.model.difficulty import class_shares
 from ecosim.model.params import Param, Params, declare
 from ecosim.model.rules import rule
 from ecosim.model.schedule import Cite, mechanism
@@ -22,6 +24,15 @@ if TYPE_CHECKING:
     from ecosim.model.world import World
 
 declare(
+    Param("demand.other_sources_growth", 0.0, "share per year",
+          "Yearly growth of the share of how-to needs met outside the platforms (official "
+          "documentation, search snippets, chat communities, other sites) from week 0 on: "
+          "the decline that needs no AI (O-SO-trend).", 0.0, 0.5, group="people"),
+    Param("demand.novel_share", 0.02, "share 0..1",
+          "Share of how-to needs about something no post covers yet (a new version, a new "
+          "error): searching cannot meet them however much the platform holds, so they "
+          "are where questions come from when coverage is high (form only, E-shog9).",
+          0.0, 1.0, group="people"),
     Param("demand.ask_propensity", 0.3, "share 0..1",
           "Chance that a how-to need the Q&A platform could not meet becomes a posted "
           "question (otherwise the person gives up or asks elsewhere).", 0.0, 1.0,
@@ -30,8 +41,12 @@ declare(
           "How strongly people pick the source they believe is better (logit slope).",
           0.0, 100.0, group="ai"),
     Param("ai.lookup_convenience", 0.0, "logit",
-          "Extra pull of the AI over searching a platform, at equal perceived quality.",
-          -10.0, 10.0, group="ai"),
+          "Extra pull of the AI over searching the Q&A platform for a how-to need, at equal "
+          "perceived quality.", -10.0, 10.0, group="ai"),
+    Param("ai.encyclopedic_convenience", 0.0, "logit",
+          "Extra pull of the AI over the encyclopedia for an encyclopedic look-up, at equal "
+          "perceived quality (a fact is one search away, and search engines show the "
+          "encyclopedia first).", -10.0, 10.0, group="ai"),
     Param("ai.ask_convenience", 0.6, "logit",
           "Extra pull of the AI over posting a question and waiting for an answer.",
           -10.0, 10.0, group="ai"),
@@ -50,13 +65,13 @@ declare(
     Param("public_ai.convenience", -0.5, "logit",
           "Pull of the public AI over the commercial one at equal perceived quality.",
           -10.0, 10.0, group="interventions"),
-    Param("ai.innovation", 0.004, "share per week",
+    Param("ai.innovation", 0.035, "share per week",
           "Bass innovation: weekly chance a non-user adopts the AI on their own.", 0.0, 1.0,
           group="ai"),
-    Param("ai.imitation", 0.08, "share per week",
+    Param("ai.imitation", 0.15, "share per week",
           "Bass imitation: weekly chance of adopting when all of one's ties use the AI.",
           0.0, 5.0, group="ai"),
-    Param("ai.adoption_ceiling", 0.8, "share 0..1",
+    Param("ai.adoption_ceiling", 0.76, "share 0..1",
           "Share of people who would ever use the AI (E-devsurvey: 76% use or plan to).",
           0.0, 1.0, group="ai"),
     Param("attribution.share", 0.0, "share 0..1",
@@ -86,9 +101,27 @@ def choice_probability(p: Params, reputation, platform_quality, convenience: flo
 
 
 @rule
-def adoption_hazard(p: Params, adopted_tie_share):
-    """Weekly chance a non-user adopts the AI (Bass: innovation + imitation x tie share)."""
-    return p.ai.innovation + p.ai.imitation * adopted_tie_share
+def unmet_chance(p: Params, coverage):
+    """Chance a how-to look-up finds nothing: a novel need, or a gap in the coverage."""
+    novel = p.demand.novel_share
+    return novel + (1.0 - novel) * (1.0 - coverage)
+
+
+@rule
+def elsewhere_share(p: Params, week: int) -> float:
+    """Share of how-to needs met outside the platforms in ``week``: 1 - (1 - growth)^years
+    from week 0 (none before)."""
+    growth = p.demand.other_sources_growth
+    if growth == 0 or week <= 0:
+        return 0.0
+    return -math.expm1(math.log1p(-growth) * week / 52.0)
+
+
+@rule
+def adoption_hazard(p: Params, adopted_tie_share, propensity):
+    """Weekly chance a non-user adopts the AI: Bass (innovation + imitation x tie share),
+    times the person's propensity to take up new tools."""
+    return propensity * (p.ai.innovation + p.ai.imitation * adopted_tie_share)
 
 
 @mechanism(
@@ -100,7 +133,10 @@ def adoption_hazard(p: Params, adopted_tie_share):
                    "76% use or plan to (the ceiling)")],
     targets=["T-SO-gap"],
     assumptions=["Adoption is permanent: people keep the tool but may stop asking it "
-                 "(source_choice) when they stop trusting it."],
+                 "(source_choice) when they stop trusting it.",
+                 "People differ in how quickly they take up new tools (a gamma multiplier "
+                 "of the hazard, ai.adoption_heterogeneity), which makes adoption fast at "
+                 "first and slow later, as the two survey points show."],
     scale="people",
     from_release=True,
 )
@@ -110,7 +146,7 @@ def ai_adoption(world: World, p: Params, rng: np.random.Generator) -> None:
         return
     people = world.people
     share = people.adopted_ties / people.degree_at_least_one
-    hazard = adoption_hazard(p, share)
+    hazard = adoption_hazard(p, share, people.adoption_propensity)
     could = ~people.adopter & (people.adoption_rank < p.ai.adoption_ceiling)
     new = np.flatnonzero(could & (rng.random(people.size, dtype=np.float32) < hazard))
     people.add_adopters(new)
@@ -125,11 +161,14 @@ def ai_adoption(world: World, p: Params, rng: np.random.Generator) -> None:
                    "only read", form_only=True)],
     targets=["T-SO-visits"],
     assumptions=["Needs arrive independently (Poisson) at a person-specific lognormal rate.",
-                 "A person's needs are about the topic they work in."],
+                 "A person's needs are about the topic they work in.",
+                 "How-to needs are easy, medium or hard in fixed shares "
+                 "(ecosim.model.difficulty; form only)."],
     scale="people",
 )
 def information_needs(world: World, p: Params, rng: np.random.Generator) -> None:
-    """Draw the week's needs per (topic, AI-user) cell and send them all to the platforms.
+    """Draw the week's needs per (topic, AI-user) cell, split the how-to ones by
+    difficulty, and send them all to the platforms.
 
     Later mechanisms divert some of them to the AI (``source_choice``).
     """
@@ -139,6 +178,35 @@ def information_needs(world: World, p: Params, rng: np.random.Generator) -> None
     flows.needs[..., QA] = rng.poisson(rate * share)
     flows.needs[..., WIKI] = rng.poisson(rate * (1.0 - share))
     flows.lookups[:] = flows.needs
+    flows.qa_lookups[:] = rng.multinomial(flows.needs[..., QA], class_shares(p))
+
+
+@mechanism(
+    key="other_sources",
+    summary="From week 0 on, a share of how-to needs that grows every year is met outside "
+            "the platforms, before anyone looks on them.",
+    intent="Competition and saturation before any AI: documentation, search and chat "
+           "communities take over part of the how-to questions, so a Q&A platform past its "
+           "peak shrinks by itself.",
+    evidence=[Cite("O-SO-trend", "the Q&A platform shrank by 1-14% a year before any AI "
+                   "(demand.other_sources_growth is fitted to it in the dated scenario)"),
+              Cite("E-shog9", "the platform was past its peak from March 2014, with a slow "
+                   "decline after")],
+    targets=["O-SO-trend"],
+    assumptions=["The share met elsewhere is 1 - (1 - growth)^years, years counted from "
+                 "week 0; during the burn-in nothing is met elsewhere.",
+                 "Only how-to needs (the Q&A platform's) go elsewhere; what causes it is "
+                 "not separated (competition, saturation, drift of the audience)."],
+    scale="people",
+)
+def other_sources(world: World, p: Params, rng: np.random.Generator) -> None:
+    """Take the share met elsewhere out of this week's how-to look-ups."""
+    share = elsewhere_share(p, world.week)
+    if share == 0:
+        return
+    flows = world.flows
+    flows.qa_lookups -= rng.binomial(flows.qa_lookups, share)
+    flows.sync_qa()
 
 
 def record_need_rates(world: World) -> np.ndarray:
@@ -160,6 +228,9 @@ def record_need_rates(world: World) -> np.ndarray:
              "AI summary is shown (8% vs 15%)"),
         Cite("E-kabir", "perceived, not true, quality drives the choice: 39% of wrong "
              "answers go unnoticed (ai.error_overlook)"),
+        Cite("E-complexity", "the AI takes the easy questions first, so those that remain "
+             "are harder (tier C: the direction only; difficulty.ai_handicap)",
+             form_only=True),
     ],
     targets=["T-SO-gap", "T-SO-visits", "T-traffic-lt-posts", "T-popular-topics"],
     assumptions=["Perceived quality is shared within a topic community (word of mouth) and "
@@ -168,6 +239,12 @@ def record_need_rates(world: World) -> np.ndarray:
                  "perceived quality (logit) and compare the platform with the AI they'd pick.",
                  "Asking a question costs more (waiting, possible rejection) than a look-up, "
                  "so the AI's pull is stronger at the asking stage (ai.ask_convenience).",
+                 "The AI's pull differs by kind of need, the same in every world: a how-to "
+                 "look-up (ai.lookup_convenience), an encyclopedic one "
+                 "(ai.encyclopedic_convenience), a question (ai.ask_convenience).",
+                 "People know how much better the AI does on easy how-to needs than on "
+                 "hard ones (perceived quality x the AI's class profile), from "
+                 "experience.",
                  "A public AI that shows its sources has fewer of its errors overlooked "
                  "(public_ai.error_overlook below ai.error_overlook): an assumption with no "
                  "published figure behind it."],
@@ -181,20 +258,30 @@ def source_choice(world: World, p: Params, rng: np.random.Generator) -> None:
         return
     update_reputation(world, p)
     public = world.public_ai.launched
-    for kind, platform in ((WIKI, world.wiki), (QA, world.qa)):
-        prob = choice_probability(p, flows.ai_reputation, platform.coverage,
-                                  p.ai.lookup_convenience)
-        to_ai = rng.binomial(flows.lookups[:, 1, kind], prob)
-        flows.lookups[:, 1, kind] -= to_ai
-        flows.ai_answers[:, kind] += to_ai
-        if public:
-            flows.public_answers[:, kind] += rng.binomial(to_ai, flows.public_pick)
+    prob = choice_probability(p, flows.ai_reputation, world.wiki.coverage,
+                              p.ai.encyclopedic_convenience)
+    to_ai = rng.binomial(flows.lookups[:, 1, WIKI], prob)
+    flows.lookups[:, 1, WIKI] -= to_ai
+    flows.ai_answers[:, WIKI] += to_ai
+    if public:
+        flows.public_answers[:, WIKI] += rng.binomial(to_ai, flows.public_pick)
+    # How-to needs: the AI is believed better on the easy ones, so they go to it first.
+    believed = flows.ai_reputation[:, None] * flows.ai_profile
+    prob = choice_probability(p, believed, world.qa.coverage[:, None],
+                              p.ai.lookup_convenience)
+    to_ai = rng.binomial(flows.qa_lookups[:, 1], prob)
+    flows.qa_lookups[:, 1] -= to_ai
+    flows.sync_qa()
+    served = to_ai.sum(axis=1)
+    flows.ai_answers[:, QA] += served
+    if public:
+        flows.public_answers[:, QA] += rng.binomial(served, flows.public_pick)
 
 
 def update_reputation(world: World, p: Params) -> None:
     """Move each community's perceived quality of each AI toward what its users experience;
     set which AI users pick (public or commercial) and the chance they ask an AI rather
-    than post a question.
+    than post a question (by difficulty: people know the AI is better on easy needs).
 
     The topic-level half of ``source_choice``, shared by both engines.
     """
@@ -212,13 +299,18 @@ def update_reputation(world: World, p: Params) -> None:
     if pub.launched and com.launched:
         flows.public_pick[:] = choice_probability(p, pub.reputation, com.reputation,
                                                   p.public_ai.convenience)
-        flows.ai_reputation[:] = (flows.public_pick * pub.reputation
-                                  + (1.0 - flows.public_pick) * com.reputation)
+        pick = flows.public_pick
+        flows.ai_reputation[:] = pick * pub.reputation + (1.0 - pick) * com.reputation
+        flows.ai_profile[:] = (pick[:, None] * pub.class_profile
+                               + (1.0 - pick[:, None]) * com.class_profile)
     else:
         flows.public_pick[:] = 1.0 if pub.launched else 0.0
-        flows.ai_reputation[:] = (pub if pub.launched else com).reputation
-    flows.ai_ask_prob[:] = choice_probability(p, flows.ai_reputation,
-                                              world.qa.answered_share, p.ai.ask_convenience)
+        ai = pub if pub.launched else com
+        flows.ai_reputation[:] = ai.reputation
+        flows.ai_profile[:] = ai.class_profile
+    believed = flows.ai_reputation[:, None] * flows.ai_profile
+    flows.ai_ask_prob[:] = choice_probability(p, believed, world.qa.answered_by_class,
+                                              p.ai.ask_convenience)
 
 
 @mechanism(
@@ -231,17 +323,23 @@ def update_reputation(world: World, p: Params) -> None:
               Cite("E-shog9", "questions come from people whose search failed; a healthy "
                    "platform peaked at 289,103 questions a month", form_only=True)],
     targets=["T-SO-gap", "T-traffic-lt-posts"],
-    assumptions=["A look-up fails with chance 1 - coverage of the topic."],
+    assumptions=["A look-up fails when the need is novel (demand.novel_share) or, "
+                 "otherwise, with chance 1 - coverage of the topic, whatever its difficulty; "
+                 "so when coverage is high questions follow the look-ups, and only a "
+                 "platform that loses its content sees more of them.",
+                 "AI users weigh the AI against the chance that a question of that "
+                 "difficulty gets answered on the platform."],
     scale="people",
 )
 def question_asking(world: World, p: Params, rng: np.random.Generator) -> None:
     """Unmet look-ups -> the AI (chance set by source_choice) or a question (propensity)."""
     flows, qa = world.flows, world.qa
-    unmet = rng.binomial(flows.lookups[..., QA], (1.0 - qa.coverage)[:, None])
+    unmet = rng.binomial(flows.qa_lookups, unmet_chance(p, qa.coverage)[:, None, None])
     to_ai = rng.binomial(unmet[:, 1], flows.ai_ask_prob)
-    flows.ai_answers[:, QA] += to_ai
+    served = to_ai.sum(axis=1)
+    flows.ai_answers[:, QA] += served
     if world.public_ai.launched:
-        flows.public_answers[:, QA] += rng.binomial(to_ai, flows.public_pick)
+        flows.public_answers[:, QA] += rng.binomial(served, flows.public_pick)
     unmet[:, 1] -= to_ai
     flows.questions[:] = rng.binomial(unmet, p.demand.ask_propensity)
     tally_questions(world)
@@ -250,7 +348,9 @@ def question_asking(world: World, p: Params, rng: np.random.Generator) -> None:
 def tally_questions(world: World) -> None:
     """Post the week's questions on the Q&A platform (the end of ``question_asking`` that
     both engines share)."""
-    world.qa.questions = world.flows.questions.sum(axis=1).astype(np.float64)
+    qa = world.qa
+    qa.questions_by_class = world.flows.questions.sum(axis=1).astype(np.float64)
+    qa.questions = qa.questions_by_class.sum(axis=1)
 
 
 @mechanism(
