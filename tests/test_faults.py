@@ -222,6 +222,7 @@ def test_two_processes_on_one_folder_and_a_stale_lock(tmp_path):
         while not list((tmp_path / "out" / "parts").glob("part-*.parquet")):
             assert first.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
+        os.killpg(first.pid, signal.SIGSTOP)  # still holding its lock, whatever the load
         second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert second.returncode == 2
         _one_line_error(second, "in use by another ecosim process", f"pid {first.pid}")
@@ -252,7 +253,13 @@ def test_two_calibrations_into_one_file(tmp_path):
         while not (lock.exists() and lock.read_text().strip()):
             assert first.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
-        second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        # Paused, the first still holds its lock, however slowly the second starts.
+        os.killpg(first.pid, signal.SIGSTOP)
+        try:
+            second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                                    timeout=120)
+        finally:
+            os.killpg(first.pid, signal.SIGCONT)
         assert second.returncode == 2
         _one_line_error(second, "in use by another ecosim process", f"pid {first.pid}")
         assert first.wait(timeout=600) == 0

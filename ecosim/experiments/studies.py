@@ -28,12 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ecosim.experiments.designs import replicate_seeds
 from ecosim.experiments.ensemble import run_ensemble
 from ecosim.experiments.validate import interval90
 from ecosim.model.model import EcosystemModel
 from ecosim.model.scenario import Scenario, load_scenario
+from ecosim.stie.targets import inside
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 POPULATION = 5000
@@ -85,8 +87,7 @@ class StudyResult:
     @property
     def passed(self) -> bool:
         """True when the 90% interval lies inside the accepted range."""
-        lo, hi = self.interval
-        return bool(np.isfinite(lo) and self.low <= lo and hi <= self.high)
+        return inside(self.interval, self.low, self.high)
 
     def record(self) -> dict:
         """A JSON-ready summary."""
@@ -108,6 +109,12 @@ EXTRA: list[str] = []
 
 def _seeded(scenario: Scenario, seeds: Sequence[int]) -> list[Scenario]:
     return [scenario.with_values({"run.seed": s}) for s in seeds]
+
+
+def _replicates(scenario: Scenario, replicates: int) -> list[pd.DataFrame]:
+    """The scenario's time series at each of ``replicates`` seeds spawned from its own."""
+    seeds = replicate_seeds(scenario.params.run.seed, replicates)
+    return [ts for (ts,) in run_ensemble([[s] for s in _seeded(scenario, seeds)])]
 
 
 def _result(key: str, setting: str, measured: str, figure: str, low: float, high: float,
@@ -159,10 +166,8 @@ def mamykina(replicates: int = REPLICATES) -> StudyResult:
     """E-mamykina: a healthy Q&A platform answers 92% of its questions."""
     base = _scenario("stackoverflow", ["ai.enabled=false"])
     launch = base.params.ai.launch_week
-    seeds = replicate_seeds(base.params.run.seed, replicates)
-    tables = run_ensemble([[s] for s in _seeded(base.with_values({"run.weeks": launch}),
-                                                 seeds)])
-    values = [ts.answered_share[ts.week >= launch - 52].mean() for (ts,) in tables]
+    tables = _replicates(base.with_values({"run.weeks": launch}), replicates)
+    values = [ts.answered_share[ts.week >= launch - 52].mean() for ts in tables]
     return _result("E-mamykina", "Q&A scenario without AI, the year before the launch date",
                    "share of questions answered", "92% of questions answered (2008-10)",
                    0.89, 0.95, values)
@@ -211,9 +216,7 @@ def devsurvey(replicates: int = REPLICATES) -> list[StudyResult]:
     """E-devsurvey: 44% of developers used AI tools in 2023, 62% in 2024."""
     base = _scenario("stackoverflow")
     launch = base.params.ai.launch_week
-    base = base.with_values({"run.weeks": launch + 79})
-    seeds = replicate_seeds(base.params.run.seed, replicates)
-    tables = [ts for (ts,) in run_ensemble([[s] for s in _seeded(base, seeds)])]
+    tables = _replicates(base.with_values({"run.weeks": launch + 79}), replicates)
     results = []
     for weeks, share, year in ((26, 0.44, 2023), (78, 0.62, 2024)):
         values = [ts.ai_adopters[ts.week == launch + weeks].iloc[0] for ts in tables]
@@ -229,9 +232,7 @@ def kabir(replicates: int = REPLICATES) -> StudyResult:
     information, so its answer quality on how-to needs was about 0.48."""
     base = _scenario("stackoverflow")
     launch = base.params.ai.launch_week
-    base = base.with_values({"run.weeks": launch + 13})
-    seeds = replicate_seeds(base.params.run.seed, replicates)
-    tables = [ts for (ts,) in run_ensemble([[s] for s in _seeded(base, seeds)])]
+    tables = _replicates(base.with_values({"run.weeks": launch + 13}), replicates)
     values = [ts.ai_quality_served[ts.week >= launch].mean() for ts in tables]
     return _result("E-kabir", "Q&A scenario, the first 13 weeks after the release (before "
                    "the next generation)", "AI answer quality weighted by demand",

@@ -104,7 +104,7 @@ def tipping(path: str | Path, *, capabilities: Sequence[float] = CAPABILITIES,
     levels = []
     for j, c in enumerate(capabilities):
         runs = [family[j] for family in tables]
-        regimes = [classify(ts, at(c, 0).params) for ts in runs]
+        regimes = [classify(ts, families[0][j].params) for ts in runs]
         ratios = [g.final_ratio for g in regimes]
         quality = float(np.mean([ts.ai_quality.tail(52).mean() for ts in runs]))
         levels.append(Level(float(c), float(np.mean(ratios)), interval90(ratios), quality,

@@ -14,7 +14,6 @@ import numpy as np
 
 from ecosim.model.assistant import Assistant
 from ecosim.model.flows import Flows
-from ecosim.model.loop import frozen  # noqa: F401  (declares loop.frozen_week)
 from ecosim.model.params import Params
 from ecosim.model.people import People
 from ecosim.model.platforms import DataIncome, Encyclopedia, Platform, QAPlatform

@@ -110,7 +110,7 @@ class Check:
 
     def judge(self, interval: tuple[float, float]) -> bool:
         """True when the 90% interval of the quantity lies inside the range."""
-        return _inside(interval, self.low, self.high)
+        return inside(interval, self.low, self.high)
 
 
 @dataclass(frozen=True)
@@ -177,11 +177,11 @@ class Target:
         """Pass/fail from the 90% intervals of the measured quantities over replicates:
         the value's interval and every check's lie inside their ranges."""
         nan = (float("nan"), float("nan"))
-        ok = _inside(intervals.get("value", nan), self.low, self.high)
+        ok = inside(intervals.get("value", nan), self.low, self.high)
         return ok and all(c.judge(intervals.get(c.name, nan)) for c in self.checks)
 
 
-def _inside(interval: tuple[float, float], low: float, high: float) -> bool:
+def inside(interval: tuple[float, float], low: float, high: float) -> bool:
     lo, hi = interval
     return bool(np.isfinite(lo) and np.isfinite(hi) and low <= lo and hi <= high)
 
@@ -279,13 +279,6 @@ def social_fabric(runs: Runs, p: Params) -> dict[str, float]:
     sparse = gap(runs, "contributors_sparse", end - 52, end)
     cohesive = gap(runs, "contributors_cohesive", end - 52, end)
     return {"value": sparse - cohesive, "sparse_gap": sparse, "cohesive_gap": cohesive}
-
-
-def concentration(runs: Runs, p: Params) -> dict[str, float]:
-    """Top-1% share of contributions and the share of people who ever contributed."""
-    ts = runs["ai"]
-    return {"value": float(ts["top1_share"].mean()),
-            "ever_contributed": float(ts["ever_contributed_share"].iloc[-1])}
 
 
 def core_stable(runs: Runs, p: Params) -> dict[str, float]:

@@ -52,6 +52,9 @@ from ecosim.model.schedule import Cite, mechanism
 
 SAMPLE_WEEKS = 13
 """The corpus size (in weeks of posting) at which ``synthetic.sampling_noise`` is stated."""
+STRAY_CAP = 5.0
+"""The largest spread (standard deviation) of one generation's stray on a class: a stray
+of that size leaves exp(-25) of the AI's quality on it."""
 
 if TYPE_CHECKING:
     from ecosim.model.assistant import Assistant
@@ -304,9 +307,13 @@ def _learn_corpus(ai: Assistant, world: World, p: Params, rng: np.random.Generat
     np.divide(total, weekly, out=span, where=weekly > 0)
     classes = class_shares(p)
     variance = np.zeros((len(total), len(classes)))
-    np.divide(p.synthetic.sampling_noise * share[:, None] * (SAMPLE_WEEKS / span)[:, None],
-              classes[None, :], out=variance, where=classes[None, :] > 0)
-    stray = np.sqrt(variance) * rng.standard_normal(variance.shape)
+    # A class with almost no needs has almost no sample, so its stray has no bound. One
+    # stray of STRAY_CAP already leaves the AI nothing of the class (exp(-error²) is nil);
+    # held there, the error stays finite for the generations that inherit it.
+    with np.errstate(over="ignore"):
+        np.divide(p.synthetic.sampling_noise * share[:, None] * (SAMPLE_WEEKS / span)[:, None],
+                  classes[None, :], out=variance, where=classes[None, :] > 0)
+    stray = np.sqrt(np.minimum(variance, STRAY_CAP**2)) * rng.standard_normal(variance.shape)
     ai.collapse_error = share[:, None] * inherited + stray
     ai.training_synthetic_share = float(written.sum() / total.sum()) if total.sum() > 0 else 0.0
 

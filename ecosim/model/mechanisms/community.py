@@ -17,6 +17,7 @@ from ecosim.model.params import Param, Params, declare
 from ecosim.model.people import contributor_hazard
 from ecosim.model.rules import rule
 from ecosim.model.schedule import Cite, mechanism
+from ecosim.model.world import QA
 
 if TYPE_CHECKING:
     from ecosim.model.world import World
@@ -239,7 +240,7 @@ def gatekeeping(world: World, p: Params, rng: np.random.Generator) -> None:
 def question_starvation(world: World, p: Params, rng: np.random.Generator) -> None:
     """Set the Q&A answerers' churn multiplier from their question ratio."""
     ratio = np.maximum(world.qa.question_trend.ratio(), 0.05)
-    world.flows.churn_factor[:, 1] = ratio ** -p.contributors.starvation_elasticity
+    world.flows.churn_factor[:, QA] = ratio ** -p.contributors.starvation_elasticity
 
 
 @mechanism(

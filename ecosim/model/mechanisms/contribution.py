@@ -117,7 +117,7 @@ def settle_contributions(world: World, p: Params, rng: np.random.Generator,
     asked = wanted.sum(axis=1)
     cost = np.ones(k)  # effort per answer, by topic: the mix of its questions' difficulty
     np.divide(wanted @ answer_cost(p), asked, out=cost, where=asked > 0)
-    demand = wanted.sum(axis=1) * cost
+    demand = asked * cost
     capacity = qa_capacity.sum(axis=1)
     curated = np.minimum(capacity, world.flows.curation)
     free = capacity - curated

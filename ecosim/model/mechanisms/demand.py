@@ -257,14 +257,11 @@ def source_choice(world: World, p: Params, rng: np.random.Generator) -> None:
     if not world.ai_available:
         return
     update_reputation(world, p)
-    public = world.public_ai.launched
     prob = choice_probability(p, flows.ai_reputation, world.wiki.coverage,
                               p.ai.encyclopedic_convenience)
     to_ai = rng.binomial(flows.lookups[:, 1, WIKI], prob)
     flows.lookups[:, 1, WIKI] -= to_ai
-    flows.ai_answers[:, WIKI] += to_ai
-    if public:
-        flows.public_answers[:, WIKI] += rng.binomial(to_ai, flows.public_pick)
+    _answered_by_ai(world, WIKI, to_ai, rng)
     # How-to needs: the AI is believed better on the easy ones, so they go to it first.
     believed = flows.ai_reputation[:, None] * flows.ai_profile
     prob = choice_probability(p, believed, world.qa.coverage[:, None],
@@ -272,10 +269,17 @@ def source_choice(world: World, p: Params, rng: np.random.Generator) -> None:
     to_ai = rng.binomial(flows.qa_lookups[:, 1], prob)
     flows.qa_lookups[:, 1] -= to_ai
     flows.sync_qa()
-    served = to_ai.sum(axis=1)
-    flows.ai_answers[:, QA] += served
-    if public:
-        flows.public_answers[:, QA] += rng.binomial(served, flows.public_pick)
+    _answered_by_ai(world, QA, to_ai.sum(axis=1), rng)
+
+
+def _answered_by_ai(world: World, kind: int, served: np.ndarray,
+                   rng: np.random.Generator) -> None:
+    """Count needs of a platform kind the AIs answered this week, per topic, and the
+    public AI's part of them (each AI user picks it with the week's ``public_pick``)."""
+    flows = world.flows
+    flows.ai_answers[:, kind] += served
+    if world.public_ai.launched:
+        flows.public_answers[:, kind] += rng.binomial(served, flows.public_pick)
 
 
 def update_reputation(world: World, p: Params) -> None:
@@ -336,10 +340,7 @@ def question_asking(world: World, p: Params, rng: np.random.Generator) -> None:
     flows, qa = world.flows, world.qa
     unmet = rng.binomial(flows.qa_lookups, unmet_chance(p, qa.coverage)[:, None, None])
     to_ai = rng.binomial(unmet[:, 1], flows.ai_ask_prob)
-    served = to_ai.sum(axis=1)
-    flows.ai_answers[:, QA] += served
-    if world.public_ai.launched:
-        flows.public_answers[:, QA] += rng.binomial(served, flows.public_pick)
+    _answered_by_ai(world, QA, to_ai.sum(axis=1), rng)
     unmet[:, 1] -= to_ai
     flows.questions[:] = rng.binomial(unmet, p.demand.ask_propensity)
     tally_questions(world)
