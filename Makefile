@@ -12,11 +12,15 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test test-fast setup clean dashboard chromium slurm
 
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (CI, containers) nothing else
+# writes .pyc files, and every command would compile Mesa and pandas from source again
+# (2.3 s instead of 0.8 s to import Mesa on the project machine).
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "ecosim needs Python 3.12+, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]'
+	UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip install --quiet --compile-bytecode \
+		--python $(BIN)/python -e '.[test]'
 	@touch $(STAMP)
 
 setup: $(STAMP)
