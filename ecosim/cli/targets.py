@@ -264,20 +264,33 @@ def print_ablation(record: dict) -> None:
 
 def calibrate(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
-    params: Annotated[str, typer.Option("--params", help="Comma-separated numeric keys to "
-                                        "fit, e.g. ai.imitation,ai.ask_convenience.")],
-    out: Annotated[Path, typer.Option(help="Write the calibrated scenario here (TOML).")],
+    out: Annotated[Path, typer.Option(help="abc: the folder for the posterior (resumed "
+                                      "if it holds one of the same request). de: the "
+                                      "calibrated scenario file (TOML).")],
+    method: Annotated[str, typer.Option(
+        help="abc: simulation-based inference (pyabc ABC-SMC) on the observed series in "
+             "data/observed up to the end of 2023, a posterior sample. de: differential "
+             "evolution on the scenario's targets, one best point (quick).")] = "de",
+    params: Annotated[str | None, typer.Option(
+        "--params", help="Comma-separated numeric keys to fit, e.g. "
+                         "ai.imitation,ai.ask_convenience (abc: default the scenario's "
+                         "own set).")] = None,
+    particles: Annotated[int, typer.Option(help="abc: accepted parameter sets per "
+                                           "generation.", min=2)] = 100,
+    generations: Annotated[int, typer.Option(help="abc: generations in all (counting "
+                                             "those already in --out).", min=1)] = 6,
     targets: Annotated[str | None, typer.Option(
-        help="Comma-separated target keys to fit (default: all that apply).")] = None,
-    replicates: Annotated[int, typer.Option(help="Replicate seeds per candidate.",
+        help="de: comma-separated target keys to fit (default: all that apply).")] = None,
+    replicates: Annotated[int, typer.Option(help="de: replicate seeds per candidate.",
                                             min=1)] = 3,
-    population: Annotated[int, typer.Option(help="Population during the search.",
-                                            min=1)] = 3000,
-    maxiter: Annotated[int, typer.Option(help="Generations of differential evolution.",
+    population: Annotated[int | None, typer.Option(
+        help="Population of each run (de: default 3000; abc: default as the scenario "
+             "says).", min=1)] = None,
+    maxiter: Annotated[int, typer.Option(help="de: generations of differential evolution.",
                                          min=1)] = 6,
-    popsize: Annotated[int, typer.Option(help="Candidates per generation per key.",
+    popsize: Annotated[int, typer.Option(help="de: candidates per generation per key.",
                                          min=1)] = 4,
-    seed: Annotated[int, typer.Option(help="Seed of the optimiser.", min=0,
+    seed: Annotated[int, typer.Option(help="Seed of the sampler or optimiser.", min=0,
                                       max=2**32 - 1)] = 2025,
     set_: SetOption = None,
     workers: WorkersOption = None,
@@ -285,18 +298,20 @@ def calibrate(
     scheduler: SchedulerOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Fit parameters to the scenario's targets (differential evolution, fixed seed)."""
+    """Fit parameters: a posterior from the observed series (--method abc), or the best
+    point for the scenario's targets (--method de, the default)."""
 
+    if method not in ("abc", "de"):
+        fail(f"--method {method}: expected abc or de")
+    if method == "abc":
+        _calibrate_abc(scenario, out, params, particles, generations, population, seed,
+                       set_, execution(backend, workers, scheduler), force)
+        return
+    if params is None:
+        fail("--params: give the keys to fit (with --method de)")
+    population = population or 3000
     where = execution(backend, workers, scheduler)
-    keys = [k.strip() for k in params.split(",") if k.strip()]
-    if not keys:
-        fail("--params: give at least one scenario key")
-    from ecosim.experiments.search_space import search_bounds
-
-    try:
-        search_bounds(keys)
-    except ScenarioError as err:
-        fail(str(err))
+    keys = _fit_keys(params)
     chosen = _targets(targets)
     check_file_output(out, "--out", [scenario], force=force)
     sc = load(scenario, set_)
@@ -326,3 +341,66 @@ def calibrate(
         out_console.print(f"{key} = {result.best[key]!r}")
     out_console.print(f"misfit {result.misfit:.4g} after {result.evaluations} candidates; "
                       f"wrote {out}")
+
+
+def _fit_keys(params: str) -> list[str]:
+    """The keys of ``--params``, checked (exit 2 with one line)."""
+    from ecosim.experiments.search_space import search_bounds
+
+    keys = [k.strip() for k in params.split(",") if k.strip()]
+    if not keys:
+        fail("--params: give at least one scenario key")
+    try:
+        search_bounds(keys)
+    except ScenarioError as err:
+        fail(str(err))
+    return keys
+
+
+def _calibrate_abc(scenario: Path, out: Path, params: str | None, particles: int,
+                   generations: int, population: int | None, seed: int,
+                   set_: list[str] | None, where, force: bool) -> None:
+    from ecosim.experiments.outputs import FolderLock, check_folder
+
+    keys = None if params is None else _fit_keys(params)
+    try:
+        check_folder(out, "--out", "calibration", force=force)
+    except ScenarioError as err:
+        fail(str(err))
+    sc = load(scenario, set_)
+    from ecosim.experiments import inference
+
+    try:
+        inference.statistics(sc)
+    except ScenarioError as err:
+        fail(str(err))
+    with user_errors(FolderLock(out, "--out")), RunsBar("inferring") as bar:
+        if force:
+            for stale in ("abc.db", "request.json"):
+                (out / stale).unlink(missing_ok=True)
+
+        def progress(done: int, total: int, epsilon: float) -> None:
+            bar(done, total, f"generation {done} of {total} (epsilon {epsilon:.3g})")
+
+        try:
+            post = inference.infer(sc, keys, folder=out, particles=particles,
+                                   generations=generations, seed=seed,
+                                   population=population, execution=where,
+                                   progress=progress)
+        except ScenarioError as err:
+            fail(str(err))
+        settings = {"seed": seed, "particles": particles, "generations": generations,
+                    "population": population or sc.params.population.size,
+                    "scenario": str(scenario)}
+        write_or_rescue(lambda folder: inference.write_results(folder, post, scenario,
+                                                               settings), out)
+    shrink = post.shrinkage()
+    for key in post.keys:
+        lo, hi = post.interval(key)
+        pinned = "pinned" if shrink[key] < 0.5 else ("partly" if shrink[key] < 0.9
+                                                     else "not pinned")
+        out_console.print(f"{key} = {post.median()[key]:.4g}, 90% [{lo:.4g}, {hi:.4g}] "
+                          f"({pinned}: {shrink[key]:.2f} of the prior range)")
+    g = post.generations
+    out_console.print(f"{len(g)} generations, {int(g.simulations.sum())} runs, final epsilon "
+                      f"{g.epsilon.iloc[-1]:.3g}; wrote {out}")

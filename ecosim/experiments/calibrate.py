@@ -245,6 +245,32 @@ def write_scenario(source: Path, calibration: Calibration, out: Path,
     The leading comment block of the source file is kept; the values are the source's
     values with the fitted keys replaced. Returns the text written.
     """
+    notes = [
+        "Calibrated with `ecosim calibrate` (scipy differential_evolution, seed "
+        f"{settings['seed']}, {calibration.evaluations} candidates; {settings['replicates']} "
+        f"replicates of {settings['population']} people each):",
+    ]
+    for key, (lo, hi) in zip(calibration.keys, calibration.bounds, strict=True):
+        why = BOUNDS[key].why if key in BOUNDS else "declared range"
+        notes.append(f"  {key} = {calibration.best[key]!r} searched in [{lo:g}, {hi:g}] ({why})")
+    notes.append(f"  fitted to: {', '.join(calibration.targets)}")
+    for a in calibration.anchors:
+        notes.append(f"  anchor: {a.column} = {a.figure:g} +- {a.tolerance:g} at "
+                     f"{a.week} weeks after launch ({a.evidence}, tier {EVIDENCE[a.evidence].tier})")
+    notes.append(f"  misfit: {calibration.misfit:.4g} (0 = every target inside its range)")
+    for r in calibration.validation.results:
+        notes.append(f"  {r.target.key}: {r.value:+.3f} in [{r.target.low:g}, "
+                     f"{r.target.high:g}] -> {'pass' if r.passed else 'FAIL'}")
+    out_text = render_scenario(source, calibration.best, notes)
+    from ecosim.experiments.outputs import atomic_write
+
+    atomic_write(Path(out), lambda f: f.write(out_text.encode()))
+    return out_text
+
+
+def render_scenario(source: Path, updates: dict[str, Any], notes: list[str]) -> str:
+    """The text of the source scenario with ``updates`` applied and ``notes`` added to its
+    leading comment block (each note one comment line)."""
     text = source.read_text(encoding="utf-8")
     header = []
     for line in text.splitlines():
@@ -255,24 +281,8 @@ def write_scenario(source: Path, calibration: Calibration, out: Path,
     while header and not header[-1].strip():
         header.pop()
     values = flatten(read_toml(source), str(source))
-    values.update(calibration.best)
-    lines = header + [
-        "#",
-        "# Calibrated with `ecosim calibrate` (scipy differential_evolution, seed "
-        f"{settings['seed']}, {calibration.evaluations} candidates; {settings['replicates']} "
-        f"replicates of {settings['population']} people each):",
-    ]
-    for key, (lo, hi) in zip(calibration.keys, calibration.bounds, strict=True):
-        why = BOUNDS[key].why if key in BOUNDS else "declared range"
-        lines.append(f"#   {key} = {calibration.best[key]!r} searched in [{lo:g}, {hi:g}] ({why})")
-    lines.append(f"#   fitted to: {', '.join(calibration.targets)}")
-    for a in calibration.anchors:
-        lines.append(f"#   anchor: {a.column} = {a.figure:g} +- {a.tolerance:g} at "
-                     f"{a.week} weeks after launch ({a.evidence}, tier {EVIDENCE[a.evidence].tier})")
-    lines.append(f"#   misfit: {calibration.misfit:.4g} (0 = every target inside its range)")
-    for r in calibration.validation.results:
-        lines.append(f"#   {r.target.key}: {r.value:+.3f} in [{r.target.low:g}, "
-                     f"{r.target.high:g}] -> {'pass' if r.passed else 'FAIL'}")
+    values.update(updates)
+    lines = header + ["#"] + [f"# {note}".rstrip() for note in notes]
     nested: dict[str, dict[str, Any]] = {}
     for key, v in values.items():
         section, _, rest = key.partition(".")
@@ -285,8 +295,4 @@ def write_scenario(source: Path, calibration: Calibration, out: Path,
         lines.append(f"[{section}]")
         for k, v in nested[section].items():
             lines.append(f"{k} = {_toml_value(v)}")
-    out_text = "\n".join(lines) + "\n"
-    from ecosim.experiments.outputs import atomic_write
-
-    atomic_write(Path(out), lambda f: f.write(out_text.encode()))
-    return out_text
+    return "\n".join(lines) + "\n"

@@ -128,6 +128,14 @@ def describe(folder: Path) -> str | None:
         kind = "a leverage analysis" if (folder / "leverage.toml").exists() else "a sweep"
         return (f"{kind} ({meta.get('name', '?')}: {meta.get('method', '?')} design, "
                 f"{meta.get('runs', '?')} runs)")
+    request = folder / "request.json"
+    if request.exists():
+        try:
+            meta = json.loads(request.read_text())
+        except (OSError, ValueError):
+            return "a calibration (its request.json cannot be read)"
+        return (f"a calibration ({meta.get('scenario', '?')}: "
+                f"{', '.join(meta.get('keys', [])) or '?'})")
     if manifest.exists():
         try:
             meta = json.loads(manifest.read_text())
