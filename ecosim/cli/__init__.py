@@ -31,7 +31,7 @@ def _help(fn) -> str:
 
 
 for command in (runs.run, runs.mechanisms, targets.validate, targets.ablate,
-                targets.calibrate, sweeps.sweep, sweeps.plot, sweeps.leverage, docs.docs):
+                targets.calibrate, targets.forecast, sweeps.sweep, sweeps.plot, sweeps.leverage, docs.docs):
     app.command(help=_help(command))(command)
 
 

@@ -404,3 +404,68 @@ def _calibrate_abc(scenario: Path, out: Path, params: str | None, particles: int
     g = post.generations
     out_console.print(f"{len(g)} generations, {int(g.simulations.sum())} runs, final epsilon "
                       f"{g.epsilon.iloc[-1]:.3g}; wrote {out}")
+
+
+def forecast(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+    out: Annotated[Path, typer.Option(help="Folder for forecast.csv, forecast.png and "
+                                      "forecast.json.")],
+    until: Annotated[str, typer.Option(help="Last day to forecast (YYYY-MM-DD).")]
+    = "2026-12-31",
+    posterior: Annotated[Path | None, typer.Option(
+        help="A calibration folder (ecosim calibrate --method abc); default the shipped "
+             "one, data/calibration/<scenario name>.")] = None,
+    draws: Annotated[int, typer.Option(help="Parameter sets drawn from the posterior (by "
+                                       "weight).", min=1)] = 40,
+    replicates: Annotated[int, typer.Option(help="Replicate seeds per draw.", min=1)] = 2,
+    seed: Annotated[int, typer.Option(help="Seed of the draws and the replicates.", min=0,
+                                      max=2**32 - 1)] = 2026,
+    set_: SetOption = None,
+    workers: WorkersOption = None,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Forecast a dated scenario past the calibration window, with bands: posterior draws
+    x replicates, each with the world without the AI and the substitution-only null beside
+    it; every year as an index (2022 = 100)."""
+    import datetime as dt
+
+    where = execution(backend, workers, scheduler)
+    try:
+        last_day = dt.date.fromisoformat(until)
+    except ValueError:
+        fail(f"--until {until}: not a date (YYYY-MM-DD)")
+    from ecosim.experiments.outputs import FolderLock, check_folder
+
+    try:
+        check_folder(out, "--out", "forecast", force=force)
+    except ScenarioError as err:
+        fail(str(err))
+    sc = load(scenario, set_)
+    from ecosim.experiments import forecast as fc
+
+    folder = posterior or fc.default_posterior(sc)
+    with user_errors(FolderLock(out, "--out")), RunsBar("forecasting") as bar:
+        try:
+            result = fc.forecast(sc, folder, last_day, draws=draws, replicates=replicates,
+                                 seed=seed, execution=where, progress=bar)
+        except ScenarioError as err:
+            fail(str(err))
+        write_or_rescue(lambda path: fc.write_forecast(path, result), out)
+    table = Table(title=f"forecast of {sc.params.meta.name} (index, {fc.BASE_YEAR} = 100; "
+                        f"{draws} draws x {replicates} replicates)")
+    for column in ("series", "year", "observed", "median", "50%", "90%"):
+        table.add_column(column)
+    for r in result.table.itertuples():
+        if r.year <= fc.BASE_YEAR - 1 or r.series.endswith("_substitution"):
+            continue
+        table.add_row(r.series, str(r.year),
+                      "-" if r.observed_index != r.observed_index else f"{r.observed_index:.1f}",
+                      f"{r.median_index:.1f}", f"{r.lo50_index:.1f}-{r.hi50_index:.1f}",
+                      f"{r.lo90_index:.1f}-{r.hi90_index:.1f}")
+    out_console.print(table)
+    c = result.coverage
+    out_console.print(f"posterior predictive check: the 90% band covers {c['covered']} of "
+                      f"{c['of']} observed points in the window ({c['covered_fitted']} of "
+                      f"{c['of_fitted']} of those fitted); wrote {out}")

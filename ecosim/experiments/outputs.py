@@ -119,29 +119,25 @@ def describe(folder: Path) -> str | None:
     folder = Path(folder)
     if not folder.is_dir():
         return None
-    sweep, manifest = folder / "sweep.json", folder / "manifest.json"
-    if sweep.exists():
-        try:
-            meta = json.loads(sweep.read_text())
-        except (OSError, ValueError):
-            return "a sweep (its sweep.json cannot be read)"
-        kind = "a leverage analysis" if (folder / "leverage.toml").exists() else "a sweep"
-        return (f"{kind} ({meta.get('name', '?')}: {meta.get('method', '?')} design, "
-                f"{meta.get('runs', '?')} runs)")
-    request = folder / "request.json"
-    if request.exists():
-        try:
-            meta = json.loads(request.read_text())
-        except (OSError, ValueError):
-            return "a calibration (its request.json cannot be read)"
-        return (f"a calibration ({meta.get('scenario', '?')}: "
-                f"{', '.join(meta.get('keys', [])) or '?'})")
-    if manifest.exists():
-        try:
-            meta = json.loads(manifest.read_text())
-        except (OSError, ValueError):
-            return "a run (its manifest.json cannot be read)"
-        return f"a run ({meta.get('scenario', '?')}, seed {meta.get('seed', '?')})"
+    # (file that marks the kind, the kind, what to say of it from the file's contents)
+    kinds = (
+        ("sweep.json", "a leverage analysis" if (folder / "leverage.toml").exists()
+         else "a sweep", lambda m: f"{m.get('name', '?')}: {m.get('method', '?')} design, "
+                                   f"{m.get('runs', '?')} runs"),
+        ("forecast.json", "a forecast",
+         lambda m: f"{m.get('scenario', '?')} to {m.get('until', '?')}"),
+        ("request.json", "a calibration",
+         lambda m: f"{m.get('scenario', '?')}: {', '.join(m.get('keys', [])) or '?'}"),
+        ("manifest.json", "a run",
+         lambda m: f"{m.get('scenario', '?')}, seed {m.get('seed', '?')}"),
+    )
+    for name, kind, say in kinds:
+        if (folder / name).exists():
+            try:
+                meta = json.loads((folder / name).read_text())
+            except (OSError, ValueError):
+                return f"{kind} (its {name} cannot be read)"
+            return f"{kind} ({say(meta)})"
     if any(p.name != ".ecosim.lock" for p in folder.iterdir()):
         return "other files"
     return None
