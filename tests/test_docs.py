@@ -78,3 +78,28 @@ def test_teaching_guide_is_generated_from_the_lesson():
     for step in lesson.STEPS:
         assert step.title in text
     assert "STIE level" in text and text.count("What you should see:") == len(lesson.EXERCISES)
+
+
+def test_forecast_page_is_generated_from_the_shipped_calibration_and_forecast():
+    import hashlib
+    import json
+
+    from ecosim.experiments import forecast as fc
+
+    calibration, made = fc.CALIBRATIONS / "stackoverflow", fc.FORECASTS / "stackoverflow"
+    page = ROOT / "docs" / "forecast.md"
+    assert page.read_text(encoding="utf-8") == fc.render_markdown(calibration, made), (
+        "docs/forecast.md is out of date with data/calibration or data/forecast: run "
+        "`ecosim docs`")
+    record = json.loads((made / "forecast.json").read_text())
+    # the shipped forecast was made from the shipped posterior, and is the file it hashes
+    assert record["posterior_sha256"] == hashlib.sha256(
+        (calibration / "posterior.csv").read_bytes()).hexdigest()
+    assert record["forecast_sha256"] == hashlib.sha256(
+        (made / "forecast.csv").read_bytes()).hexdigest()
+    calibrated = json.loads((calibration / "calibration.json").read_text())
+    assert calibrated["posterior_sha256"] == record["posterior_sha256"]
+    text = page.read_text()
+    assert "were not looked up, not fitted and not tuned to" in text
+    for year in (2024, 2025, 2026):
+        assert f"| so_questions | {year} |" in text

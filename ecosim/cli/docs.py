@@ -31,8 +31,9 @@ def docs(
     backend: BackendOption = "local",
     scheduler: SchedulerOption = None,
 ) -> None:
-    """Write the ODD+STIE description of the model, generated from the registry, and the
-    teaching guide (teaching.md beside it), generated from ecosim/viz/lesson.py."""
+    """Write the ODD+STIE description of the model, generated from the registry, the
+    teaching guide (teaching.md beside it), generated from ecosim/viz/lesson.py, and the
+    forecast page (forecast.md beside it), from the shipped calibration and forecast."""
     from ecosim.experiments import docs as odd
     from ecosim.experiments.outputs import atomic_write
     from ecosim.viz.lesson import render_markdown
@@ -54,3 +55,13 @@ def docs(
     write_or_rescue(lambda path: atomic_write(path, lambda f: f.write(lesson.encode())),
                     guide, is_file=True)
     out_console.print(f"wrote {guide}")
+    from ecosim.experiments import forecast as fc
+
+    calibration, made = fc.CALIBRATIONS / "stackoverflow", fc.FORECASTS / "stackoverflow"
+    if (calibration / "calibration.json").exists() and (made / "forecast.json").exists():
+        page = out.parent / "forecast.md"
+        check_file_output(page, "--out (the forecast page beside it)")
+        text = fc.render_markdown(calibration, made)
+        write_or_rescue(lambda path: atomic_write(path, lambda f: f.write(text.encode())),
+                        page, is_file=True)
+        out_console.print(f"wrote {page}")
