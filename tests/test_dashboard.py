@@ -411,8 +411,9 @@ def test_closed_parameter_panels_hold_no_sliders(tiny_scenarios, tmp_path):
     assert not rc.find(v.Slider, class_="ecosim-param-population-size")
     assert not rc.find(v.Switch, label="gatekeeping")
     open_parameter_panels(rc, "People", "AI")
-    wait_for(lambda: len(rc.find(v.Slider, class_="ecosim-param-population-size")) == 1)
-    assert rc.find(v.Slider, class_="ecosim-param-ai-retrain-interval")
+    # the two panels may fill in separate render passes on a loaded machine: wait for both
+    wait_for(lambda: len(rc.find(v.Slider, class_="ecosim-param-population-size")) == 1
+             and len(rc.find(v.Slider, class_="ecosim-param-ai-retrain-interval")) == 1)
     assert not rc.find(v.Slider, class_="ecosim-param-run-weeks")  # the Run group is closed
     open_mechanisms(rc)
     wait_for(lambda: len(rc.find(v.Switch, label="gatekeeping")) == 1)
