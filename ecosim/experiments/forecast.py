@@ -43,6 +43,8 @@ from ecosim.stie.targets import null_overrides
 ROOT = Path(__file__).resolve().parents[2]
 CALIBRATIONS = ROOT / "data" / "calibration"
 """Shipped posteriors, one folder per scenario name."""
+FORECASTS = ROOT / "data" / "forecast"
+"""Shipped forecasts, one folder per scenario name (made from the shipped posteriors)."""
 
 FORECAST_SERIES: dict[str, tuple[tuple[str, str], ...]] = {
     "stackoverflow": (("so_questions", "questions"), ("so_visits", "visits_qa")),
@@ -198,12 +200,11 @@ def _coverage(table: pd.DataFrame) -> dict[str, Any]:
     inside = table[table.observed_index.notna() & (table.year != BASE_YEAR)]
     points = []
     for r in inside.itertuples():
-        base_series = r.series
-        points.append({"series": base_series, "year": int(r.year),
+        points.append({"series": r.series, "year": int(r.year),
                        "observed": float(r.observed_index),
                        "band90": [float(r.lo90_index), float(r.hi90_index)],
                        "covered": bool(r.lo90_index <= r.observed_index <= r.hi90_index),
-                       "left_out_of_the_fit": (base_series, str(r.year)) in LEFT_OUT})
+                       "left_out_of_the_fit": (r.series, str(r.year)) in LEFT_OUT})
     fitted = [p for p in points if not p["left_out_of_the_fit"]]
     return {"points": points, "covered": sum(p["covered"] for p in points),
             "of": len(points), "covered_fitted": sum(p["covered"] for p in fitted),
@@ -264,10 +265,6 @@ def plot_forecast(table: pd.DataFrame, path: Path, settings: Mapping[str, Any]) 
     fig.tight_layout()
     save_figure(fig, path)
     plt.close(fig)
-
-
-FORECASTS = ROOT / "data" / "forecast"
-"""Shipped forecasts, one folder per scenario name (made from the shipped posteriors)."""
 
 
 def render_markdown(calibration: Path, made: Path) -> str:

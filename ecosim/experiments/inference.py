@@ -212,6 +212,9 @@ class Simulator:
     def __call__(self, theta: Mapping[str, float]) -> dict[str, float]:
         from ecosim.experiments.run import run_scenario
 
+        # The only global draws in ecosim, and only because pyabc proposes from NumPy's
+        # global state: the task has seeded it from (seed, generation, task), and the run
+        # itself draws from its own Generator, seeded with this.
         seed = int(np.random.randint(0, 2**31 - 1))
         ts = run_scenario(self.scenario(theta, seed)).timeseries
         return measure(ts, self.stats)
